@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { defineContract } from "./contract.ts";
+import { streams } from "./streams.ts";
+
+const chartDownloadRequestedSchema = z.object({
+  registryId: z.uuid(),
+  versionId: z.uuid(),
+  chart: z.string().min(1),
+  version: z.string().min(1),
+  /** Where the archive is: an HTTP(S) URL already resolved against the index URL. */
+  url: z.url(),
+  /** The published sha256 (lowercase hex), or null when the index publishes none. */
+  expectedDigest: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+});
+
+/** Download and verify one chart version's archive. */
+export const chartDownloadRequested = defineContract({
+  subject: "chart.download.requested.v1",
+  stream: streams.DOWNLOADS.name,
+  schema: chartDownloadRequestedSchema,
+  messageId: (p) => `${p.versionId}:download:${p.expectedDigest ?? "nodigest"}`,
+});
+
+/** The payload of a download request. */
+export type ChartDownloadRequested = z.infer<typeof chartDownloadRequestedSchema>;

@@ -1,0 +1,16 @@
+/** NATS messages: one file per message with its subject, stream, schema and message id. */
+export { defineContract, validatePayload, type Contract, type PayloadOf } from "./contract.ts";
+export { archiveBucket, streams, type StreamDefinition } from "./streams.ts";
+export { syncRequestedHttp, syncRequestedOci, type SyncRequested } from "./sync_requested.ts";
+export { chartDownloadRequested, type ChartDownloadRequested } from "./chart_download_requested.ts";
+export { chartDownloaded, type ChartDownloaded } from "./chart_downloaded.ts";
+export {
+  chartVersionDiscovered,
+  chartVersionFailed,
+  chartVersionReady,
+  chartVersionRemoved,
+  registrySyncFinished,
+  registrySyncStarted,
+  type ChartVersionEvent,
+  type RegistrySyncEvent,
+} from "./events.ts";

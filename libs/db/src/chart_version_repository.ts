@@ -1,0 +1,315 @@
+import type { DataSource } from "typeorm";
+import { queryRows } from "./query_rows.ts";
+import type { StoredError } from "@charthouse/errors";
+import type { ChartVersionState } from "./entities/mod.ts";
+
+/** A version as the index publishes it, ready to be stored. */
+export interface IndexedVersion {
+  chart: string;
+  version: string;
+  digest: string | null;
+  appVersion: string | null;
+  description: string | null;
+  created: string | null;
+  deprecated: boolean;
+  urls: string[];
+  ociReference?: string | null;
+  indexMetadata: Record<string, unknown>;
+}
+
+/** A chart with the facts of its latest version, as the index publishes it. */
+export interface IndexedChart {
+  name: string;
+  description: string | null;
+  icon: string | null;
+  home: string | null;
+  keywords: string[];
+  latestVersion: string | null;
+  appVersion: string | null;
+  deprecated: boolean;
+  versions: number;
+}
+
+/** A version already stored for a registry: what a diff compares against. */
+export interface StoredVersion {
+  id: string;
+  chart: string;
+  version: string;
+  digest: string | null;
+  state: ChartVersionState;
+  deprecated: boolean;
+}
+
+/** The writes that bring a registry's stored versions in line with its index. */
+export interface VersionChanges {
+  charts: IndexedChart[];
+  added: IndexedVersion[];
+  /** Re-published under a new digest, or back after removal: fetched again. */
+  refetch: (IndexedVersion & { id: string })[];
+  /** Same archive, other index facts (deprecated flag, description). */
+  updated: (IndexedVersion & { id: string })[];
+  removedIds: string[];
+}
+
+/** A version waiting for its archive. */
+export interface PendingDownload {
+  id: string;
+  chart: string;
+  version: string;
+  url: string | null;
+  digest: string | null;
+}
+
+/** What a downloader or extractor needs to know about one version. */
+export interface VersionWork {
+  id: string;
+  state: ChartVersionState;
+  chart: string;
+  version: string;
+  digest: string | null;
+  archiveSha256: string | null;
+  registry: {
+    id: string;
+    organizationId: string;
+    url: string;
+    credential: { id: string; kind: string; keyId: string; ciphertext: string; username: string | null } | null;
+  };
+}
+
+/** What the extractor found in an archive. */
+export interface ExtractedMetadata {
+  chartYaml: Record<string, unknown>;
+  readme: string | null;
+  valuesYaml: string | null;
+  valuesSchema: unknown;
+  valuesSchemaError: string | null;
+}
+
+/** Chart versions: batched index writes and the download/extract state machine. */
+export class ChartVersionRepository {
+  readonly #db: DataSource;
+  constructor(db: DataSource) {
+    this.#db = db;
+  }
+
+  /** Every version stored for a registry, removed ones included (one query). */
+  async storedVersions(registryId: string): Promise<StoredVersion[]> {
+    return await queryRows(this.#db, 
+      `SELECT v.id, c.name AS chart, v.version, v.digest, v.state, v.deprecated
+         FROM chart_versions v JOIN charts c ON c.id = v.chart_id
+        WHERE v.registry_id = $1`,
+      [registryId],
+    );
+  }
+
+  /**
+   * Applies a diff in one transaction with a handful of set-based statements, whatever the
+   * number of versions: no round trip per version.
+   */
+  async apply(registryId: string, changes: VersionChanges): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await queryRows(tx, 
+        `INSERT INTO charts (registry_id, name, description, icon, home, keywords, latest_version, app_version, deprecated, versions)
+         SELECT $1, x.name, x.description, x.icon, x.home, ARRAY(SELECT jsonb_array_elements_text(x.keywords)),
+                x.latest_version, x.app_version, x.deprecated, x.versions
+           FROM jsonb_to_recordset($2::jsonb) AS x(name text, description text, icon text, home text, keywords jsonb,
+                latest_version text, app_version text, deprecated boolean, versions integer)
+         ON CONFLICT (registry_id, name) DO UPDATE SET
+           description = EXCLUDED.description, icon = EXCLUDED.icon, home = EXCLUDED.home, keywords = EXCLUDED.keywords,
+           latest_version = EXCLUDED.latest_version, app_version = EXCLUDED.app_version,
+           deprecated = EXCLUDED.deprecated, versions = EXCLUDED.versions, updated_at = now()
+         WHERE (charts.description, charts.icon, charts.home, charts.keywords, charts.latest_version,
+                charts.app_version, charts.deprecated, charts.versions)
+           IS DISTINCT FROM (EXCLUDED.description, EXCLUDED.icon, EXCLUDED.home, EXCLUDED.keywords,
+                EXCLUDED.latest_version, EXCLUDED.app_version, EXCLUDED.deprecated, EXCLUDED.versions)`,
+        [registryId, JSON.stringify(changes.charts.map(chartRecord))],
+      );
+      await queryRows(tx, 
+        "UPDATE charts SET versions = 0, updated_at = now() WHERE registry_id = $1 AND versions > 0 AND NOT (name = ANY($2::text[]))",
+        [registryId, changes.charts.map((c) => c.name)],
+      );
+      if (changes.added.length > 0) {
+        await queryRows(tx, 
+          `INSERT INTO chart_versions (chart_id, registry_id, version, digest, app_version, description, created,
+                  deprecated, urls, oci_reference, index_metadata)
+           SELECT c.id, $1, x.version, x.digest, x.app_version, x.description, x.created, x.deprecated,
+                  ARRAY(SELECT jsonb_array_elements_text(x.urls)), x.oci_reference, x.index_metadata
+             FROM jsonb_to_recordset($2::jsonb) AS x(chart text, version text, digest text, app_version text,
+                  description text, created text, deprecated boolean, urls jsonb, oci_reference text, index_metadata jsonb)
+             JOIN charts c ON c.registry_id = $1 AND c.name = x.chart
+           ON CONFLICT (chart_id, version) DO NOTHING`,
+          [registryId, JSON.stringify(changes.added.map(versionRecord))],
+        );
+      }
+      if (changes.refetch.length > 0) {
+        await queryRows(tx, 
+          `UPDATE chart_versions v SET digest = x.digest, app_version = x.app_version, description = x.description,
+                  created = x.created, deprecated = x.deprecated, urls = ARRAY(SELECT jsonb_array_elements_text(x.urls)),
+                  oci_reference = x.oci_reference, index_metadata = x.index_metadata,
+                  state = 'discovered', error = NULL, attempts = 0, archive_sha256 = NULL, size = NULL,
+                  chart_yaml = NULL, readme = NULL, values_yaml = NULL, values_schema = NULL, values_schema_error = NULL,
+                  removed_at = NULL, updated_at = now()
+             FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, digest text, app_version text, description text,
+                  created text, deprecated boolean, urls jsonb, oci_reference text, index_metadata jsonb)
+            WHERE v.id = x.id`,
+          [JSON.stringify(changes.refetch.map((v) => ({ id: v.id, ...versionRecord(v) })))],
+        );
+      }
+      if (changes.updated.length > 0) {
+        await queryRows(tx, 
+          `UPDATE chart_versions v SET deprecated = x.deprecated, description = x.description,
+                  app_version = x.app_version, index_metadata = x.index_metadata, updated_at = now()
+             FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, deprecated boolean, description text, app_version text,
+                  index_metadata jsonb)
+            WHERE v.id = x.id`,
+          [JSON.stringify(changes.updated.map((v) => ({ id: v.id, ...versionRecord(v) })))],
+        );
+      }
+      if (changes.removedIds.length > 0) {
+        await queryRows(tx, 
+          "UPDATE chart_versions SET state = 'removed', removed_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])",
+          [changes.removedIds],
+        );
+      }
+    });
+  }
+
+  /** Versions of a registry still waiting for their archive (new, or retried after a crash). */
+  async pendingDownloads(registryId: string): Promise<PendingDownload[]> {
+    return await queryRows(this.#db, 
+      `SELECT v.id, c.name AS chart, v.version, v.urls[1] AS url, v.digest
+         FROM chart_versions v JOIN charts c ON c.id = v.chart_id
+        WHERE v.registry_id = $1 AND v.state = 'discovered'`,
+      [registryId],
+    );
+  }
+
+  /** The version and its registry (with the sealed credential), or null when it is gone. */
+  async work(versionId: string): Promise<VersionWork | null> {
+    const rows: RawWork[] = await queryRows(this.#db, 
+      `SELECT v.id, v.state, c.name AS chart, v.version, v.digest, v.archive_sha256,
+              r.id AS registry_id, r.organization_id, r.url,
+              cr.id AS credential_id, cr.kind AS credential_kind, cr.username AS credential_username,
+              cr.secret_key_id, cr.secret_ciphertext
+         FROM chart_versions v JOIN charts c ON c.id = v.chart_id JOIN registries r ON r.id = v.registry_id
+         LEFT JOIN credentials cr ON cr.id = r.credential_id
+        WHERE v.id = $1`,
+      [versionId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      state: row.state,
+      chart: row.chart,
+      version: row.version,
+      digest: row.digest,
+      archiveSha256: row.archive_sha256,
+      registry: {
+        id: row.registry_id,
+        organizationId: row.organization_id,
+        url: row.url,
+        credential: row.credential_id
+          ? {
+              id: row.credential_id,
+              kind: row.credential_kind!,
+              username: row.credential_username,
+              keyId: row.secret_key_id!,
+              ciphertext: row.secret_ciphertext!,
+            }
+          : null,
+      },
+    };
+  }
+
+  /** discovered -> downloaded, once the archive is verified and stored. False if the state moved on. */
+  async markDownloaded(versionId: string, archiveSha256: string, size: number): Promise<boolean> {
+    const rows: unknown[] = await queryRows(this.#db, 
+      `UPDATE chart_versions SET state = 'downloaded', archive_sha256 = $2, size = $3, error = NULL, updated_at = now()
+        WHERE id = $1 AND state IN ('discovered', 'failed') RETURNING id`,
+      [versionId, archiveSha256, size],
+    );
+    return rows.length > 0;
+  }
+
+  /** downloaded -> ready, with the files read from the archive. False if the state moved on. */
+  async markReady(versionId: string, metadata: ExtractedMetadata): Promise<boolean> {
+    const rows: unknown[] = await queryRows(this.#db, 
+      `UPDATE chart_versions SET state = 'ready', chart_yaml = $2, readme = $3, values_yaml = $4,
+              values_schema = $5, values_schema_error = $6, error = NULL, updated_at = now()
+        WHERE id = $1 AND state = 'downloaded' RETURNING id`,
+      [
+        versionId,
+        JSON.stringify(metadata.chartYaml),
+        metadata.readme,
+        metadata.valuesYaml,
+        metadata.valuesSchema === null ? null : JSON.stringify(metadata.valuesSchema),
+        metadata.valuesSchemaError,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Counts a failed attempt that will be retried, with its error, leaving the state as it is. */
+  async recordRetry(versionId: string, error: StoredError): Promise<void> {
+    await queryRows(this.#db, 
+      "UPDATE chart_versions SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1",
+      [versionId, JSON.stringify(error)],
+    );
+  }
+
+  /** Marks a version failed for good (unless it was removed meanwhile). */
+  async markFailed(versionId: string, error: StoredError): Promise<void> {
+    await queryRows(this.#db, 
+      `UPDATE chart_versions SET state = 'failed', attempts = attempts + 1, error = $2, updated_at = now()
+        WHERE id = $1 AND state <> 'removed'`,
+      [versionId, JSON.stringify(error)],
+    );
+  }
+}
+
+interface RawWork {
+  id: string;
+  state: ChartVersionState;
+  chart: string;
+  version: string;
+  digest: string | null;
+  archive_sha256: string | null;
+  registry_id: string;
+  organization_id: string;
+  url: string;
+  credential_id: string | null;
+  credential_kind: string | null;
+  credential_username: string | null;
+  secret_key_id: string | null;
+  secret_ciphertext: string | null;
+}
+
+function chartRecord(chart: IndexedChart): Record<string, unknown> {
+  return {
+    name: chart.name,
+    description: chart.description,
+    icon: chart.icon,
+    home: chart.home,
+    keywords: chart.keywords,
+    latest_version: chart.latestVersion,
+    app_version: chart.appVersion,
+    deprecated: chart.deprecated,
+    versions: chart.versions,
+  };
+}
+
+function versionRecord(version: IndexedVersion): Record<string, unknown> {
+  return {
+    chart: version.chart,
+    version: version.version,
+    digest: version.digest,
+    app_version: version.appVersion,
+    description: version.description,
+    created: version.created,
+    deprecated: version.deprecated,
+    urls: version.urls,
+    oci_reference: version.ociReference ?? null,
+    index_metadata: version.indexMetadata,
+  };
+}

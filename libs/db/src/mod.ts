@@ -1,0 +1,20 @@
+/** Postgres: entity schemas, migrations, and the repositories every service shares. */
+export { openDatabase, migrations } from "./data_source.ts";
+export * from "./entities/mod.ts";
+export {
+  SyncRunRepository,
+  type LeasedSync,
+  type RequestedSync,
+  type SyncResult,
+} from "./sync_run_repository.ts";
+export {
+  ChartVersionRepository,
+  type ExtractedMetadata,
+  type IndexedChart,
+  type IndexedVersion,
+  type PendingDownload,
+  type StoredVersion,
+  type VersionChanges,
+  type VersionWork,
+} from "./chart_version_repository.ts";
+export type { DataSource, EntityManager } from "typeorm";

@@ -1,0 +1,287 @@
+import type { DataSource } from "typeorm";
+import { queryRows } from "./query_rows.ts";
+import type { StoredError } from "@charthouse/errors";
+import type { RegistryKind } from "./entities/mod.ts";
+
+/** A sync that has been asked for and must be published. */
+export interface RequestedSync {
+  registryId: string;
+  kind: RegistryKind;
+  syncRunId: string;
+  trigger: "schedule" | "manual" | "create";
+  requestedAt: string;
+}
+
+/** What a fetcher needs to run a sync it has leased. */
+export interface LeasedSync {
+  syncRunId: string;
+  attempts: number;
+  registry: {
+    id: string;
+    organizationId: string;
+    name: string;
+    url: string;
+    kind: RegistryKind;
+    etag: string | null;
+    lastModified: string | null;
+    contentHash: string | null;
+    credential: { kind: string; keyId: string; ciphertext: string; id: string; username: string | null } | null;
+  };
+}
+
+/** How a sync ended. */
+export interface SyncResult {
+  outcome: "updated" | "unchanged";
+  httpStatus: number | null;
+  bytes: number;
+  chartsSeen: number | null;
+  versionsAdded: number;
+  versionsRemoved: number;
+  etag: string | null;
+  lastModified: string | null;
+  contentHash: string | null;
+}
+
+/** How long a fetcher holds a sync before another copy may take it over. */
+const LEASE_SECONDS = 120;
+
+/** Sync runs and the sync state of registries: claims, leases, outcomes. */
+export class SyncRunRepository {
+  readonly #db: DataSource;
+  constructor(db: DataSource) {
+    this.#db = db;
+  }
+
+  /**
+   * Claims registries whose next sync is due, creates their sync runs and moves next_sync_at, in
+   * one statement. Row locks with SKIP LOCKED make any number of schedulers safe.
+   */
+  async claimDue(limit: number): Promise<RequestedSync[]> {
+    const rows: RawRequested[] = await queryRows(this.#db, 
+      `WITH due AS (
+         SELECT id FROM registries
+          WHERE next_sync_at <= now() AND active_sync_id IS NULL
+          ORDER BY next_sync_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       ), runs AS (
+         INSERT INTO sync_runs (registry_id, trigger) SELECT id, 'schedule' FROM due
+         RETURNING id, registry_id, requested_at
+       )
+       UPDATE registries r
+          SET active_sync_id = runs.id,
+              next_sync_at = CASE WHEN r.sync_interval_seconds = 0 THEN NULL
+                                  ELSE now() + make_interval(secs => r.sync_interval_seconds) END
+         FROM runs
+        WHERE r.id = runs.registry_id
+       RETURNING r.id AS registry_id, r.kind, runs.id AS sync_run_id, 'schedule' AS trigger, runs.requested_at`,
+      [limit],
+    );
+    return rows.map(toRequested);
+  }
+
+  /**
+   * Asks for a sync now. A sync already queued or running for the registry is reused, so two
+   * clicks never make two syncs.
+   */
+  async request(registryId: string, trigger: "manual" | "create"): Promise<RequestedSync & { reused: boolean }> {
+    return await this.#db.transaction(async (tx) => {
+      const [registry]: { kind: RegistryKind; active_sync_id: string | null }[] = await queryRows(tx, 
+        "SELECT kind, active_sync_id FROM registries WHERE id = $1 FOR UPDATE",
+        [registryId],
+      );
+      if (!registry) throw new Error(`Registry ${registryId} vanished while requesting a sync`);
+      if (registry.active_sync_id) {
+        const [active]: RawRequested[] = await queryRows(tx, 
+          `SELECT registry_id, $2::text AS kind, id AS sync_run_id, trigger, requested_at
+             FROM sync_runs WHERE id = $1 AND finished_at IS NULL`,
+          [registry.active_sync_id, registry.kind],
+        );
+        if (active) return { ...toRequested(active), reused: true };
+      }
+      const [run]: RawRequested[] = await queryRows(tx, 
+        `INSERT INTO sync_runs (registry_id, trigger) VALUES ($1, $2)
+         RETURNING registry_id, $3::text AS kind, id AS sync_run_id, trigger, requested_at`,
+        [registryId, trigger, registry.kind],
+      );
+      await queryRows(tx, "UPDATE registries SET active_sync_id = $2 WHERE id = $1", [registryId, run!.sync_run_id]);
+      return { ...toRequested(run!), reused: false };
+    });
+  }
+
+  /**
+   * Takes the lease on a sync run for this delivery. Null when the run is finished, gone, or
+   * leased by another copy right now (a duplicate delivery).
+   */
+  async lease(syncRunId: string): Promise<LeasedSync | null> {
+    const rows: RawLeased[] = await queryRows(this.#db, 
+      `WITH leased AS (
+         UPDATE sync_runs SET started_at = coalesce(started_at, now()), attempts = attempts + 1,
+                lease_until = now() + make_interval(secs => $2)
+          WHERE id = $1 AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+         RETURNING id, registry_id, attempts
+       ), marked AS (
+         UPDATE registries SET state = 'syncing' FROM leased WHERE registries.id = leased.registry_id
+         RETURNING registries.*
+       )
+       SELECT leased.id AS sync_run_id, leased.attempts, m.id, m.organization_id, m.name, m.url, m.kind,
+              m.etag, m.last_modified, m.content_hash,
+              c.id AS credential_id, c.kind AS credential_kind, c.username AS credential_username,
+              c.secret_key_id, c.secret_ciphertext
+         FROM leased JOIN marked m ON m.id = leased.registry_id
+         LEFT JOIN credentials c ON c.id = m.credential_id`,
+      [syncRunId, LEASE_SECONDS],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      syncRunId: row.sync_run_id,
+      attempts: row.attempts,
+      registry: {
+        id: row.id,
+        organizationId: row.organization_id,
+        name: row.name,
+        url: row.url,
+        kind: row.kind,
+        etag: row.etag,
+        lastModified: row.last_modified,
+        contentHash: row.content_hash,
+        credential: row.credential_id
+          ? {
+              id: row.credential_id,
+              kind: row.credential_kind!,
+              username: row.credential_username,
+              keyId: row.secret_key_id!,
+              ciphertext: row.secret_ciphertext!,
+            }
+          : null,
+      },
+    };
+  }
+
+  /** Extends the lease while long work goes on. */
+  async renewLease(syncRunId: string): Promise<void> {
+    await queryRows(this.#db, 
+      "UPDATE sync_runs SET lease_until = now() + make_interval(secs => $2) WHERE id = $1 AND finished_at IS NULL",
+      [syncRunId, LEASE_SECONDS],
+    );
+  }
+
+  /** Records a successful sync on the run and its registry, and frees the registry. */
+  async finish(syncRunId: string, result: SyncResult): Promise<void> {
+    await queryRows(this.#db, 
+      `WITH run AS (
+         UPDATE sync_runs SET finished_at = now(), outcome = $2, http_status = $3, bytes = $4, charts_seen = $5,
+                versions_added = $6, versions_removed = $7, error = NULL, lease_until = NULL,
+                duration_ms = (extract(epoch FROM now() - started_at) * 1000)::integer
+          WHERE id = $1 AND finished_at IS NULL
+         RETURNING registry_id, finished_at
+       )
+       UPDATE registries r SET state = 'ok', last_sync_at = run.finished_at, last_success_at = run.finished_at,
+              last_outcome = $2, last_error = NULL, etag = $8, last_modified = $9, content_hash = $10,
+              active_sync_id = CASE WHEN r.active_sync_id = $1 THEN NULL ELSE r.active_sync_id END
+         FROM run WHERE r.id = run.registry_id`,
+      [
+        syncRunId,
+        result.outcome,
+        result.httpStatus,
+        result.bytes,
+        result.chartsSeen,
+        result.versionsAdded,
+        result.versionsRemoved,
+        result.etag,
+        result.lastModified,
+        result.contentHash,
+      ],
+    );
+  }
+
+  /** Records a failed attempt that will be retried: the registry shows the error meanwhile. */
+  async recordRetry(syncRunId: string, error: StoredError): Promise<void> {
+    await queryRows(this.#db, 
+      `WITH run AS (UPDATE sync_runs SET error = $2, lease_until = NULL WHERE id = $1 AND finished_at IS NULL RETURNING registry_id)
+       UPDATE registries r SET state = 'error', last_error = $2 FROM run WHERE r.id = run.registry_id`,
+      [syncRunId, JSON.stringify(error)],
+    );
+  }
+
+  /** Records a sync that failed for good, and frees the registry for its next scheduled sync. */
+  async fail(syncRunId: string, error: StoredError, httpStatus: number | null = null): Promise<void> {
+    await queryRows(this.#db, 
+      `WITH run AS (
+         UPDATE sync_runs SET finished_at = now(), outcome = 'failed', error = $2, http_status = $3, lease_until = NULL,
+                duration_ms = (extract(epoch FROM now() - coalesce(started_at, requested_at)) * 1000)::integer
+          WHERE id = $1 AND finished_at IS NULL
+         RETURNING registry_id, finished_at
+       )
+       UPDATE registries r SET state = 'error', last_sync_at = run.finished_at, last_outcome = 'failed', last_error = $2,
+              active_sync_id = CASE WHEN r.active_sync_id = $1 THEN NULL ELSE r.active_sync_id END
+         FROM run WHERE r.id = run.registry_id`,
+      [syncRunId, JSON.stringify(error), httpStatus],
+    );
+  }
+
+  /**
+   * Sync runs whose message was lost (never leased, or lease expired long ago): the scheduler
+   * publishes them again. Those older than `abandonAfterSeconds` are failed so nothing stays stuck.
+   */
+  async findStalled(options: { republishAfterSeconds: number; abandonAfterSeconds: number }): Promise<RequestedSync[]> {
+    await queryRows(this.#db, 
+      `WITH abandoned AS (
+         UPDATE sync_runs SET finished_at = now(), outcome = 'failed', lease_until = NULL,
+                error = '{"code":"timeout","message":"The sync did not finish in time and was abandoned","cause":null,"solution":"Check connectivity to the registry (network, firewall)"}'
+          WHERE finished_at IS NULL AND requested_at < now() - make_interval(secs => $1)
+            AND (lease_until IS NULL OR lease_until < now())
+         RETURNING id, registry_id
+       )
+       UPDATE registries r SET active_sync_id = NULL, state = 'error', last_outcome = 'failed'
+         FROM abandoned WHERE r.id = abandoned.registry_id AND r.active_sync_id = abandoned.id`,
+      [options.abandonAfterSeconds],
+    );
+    const rows: RawRequested[] = await queryRows(this.#db, 
+      `SELECT s.registry_id, r.kind, s.id AS sync_run_id, s.trigger, s.requested_at
+         FROM sync_runs s JOIN registries r ON r.id = s.registry_id
+        WHERE s.finished_at IS NULL AND s.requested_at < now() - make_interval(secs => $1)
+          AND (s.lease_until IS NULL OR s.lease_until < now() - make_interval(secs => $1))
+        LIMIT 1000`,
+      [options.republishAfterSeconds],
+    );
+    return rows.map(toRequested);
+  }
+}
+
+interface RawRequested {
+  registry_id: string;
+  kind: RegistryKind;
+  sync_run_id: string;
+  trigger: "schedule" | "manual" | "create";
+  requested_at: Date;
+}
+
+interface RawLeased {
+  sync_run_id: string;
+  attempts: number;
+  id: string;
+  organization_id: string;
+  name: string;
+  url: string;
+  kind: RegistryKind;
+  etag: string | null;
+  last_modified: string | null;
+  content_hash: string | null;
+  credential_id: string | null;
+  credential_kind: string | null;
+  credential_username: string | null;
+  secret_key_id: string | null;
+  secret_ciphertext: string | null;
+}
+
+function toRequested(row: RawRequested): RequestedSync {
+  return {
+    registryId: row.registry_id,
+    kind: row.kind,
+    syncRunId: row.sync_run_id,
+    trigger: row.trigger,
+    requestedAt: new Date(row.requested_at).toISOString(),
+  };
+}

@@ -1,0 +1,2 @@
+/** pino loggers for every service: JSON to stdout, secrets redacted by path. */
+export { createLogger, redactedPaths, type Logger } from "./logger.ts";

@@ -1,0 +1,40 @@
+import type { JetStreamClient, ObjectStore } from "nats";
+import { StorageType } from "nats";
+import { UnavailableError } from "@charthouse/errors";
+
+/**
+ * Chart archives, content-addressed by sha256 in a JetStream object store bucket: replicated with
+ * NATS, shared by every copy of every service, and never stored twice.
+ */
+export class ArchiveStore {
+  readonly #store: ObjectStore;
+  private constructor(store: ObjectStore) {
+    this.#store = store;
+  }
+
+  /** Opens (or creates) the bucket. */
+  static async open(js: JetStreamClient, bucket: string): Promise<ArchiveStore> {
+    return new ArchiveStore(await js.views.os(bucket, { storage: StorageType.File }));
+  }
+
+  /** True when an archive with this sha256 is stored. */
+  async has(sha256: string): Promise<boolean> {
+    const info = await this.#store.info(sha256);
+    return info !== null && !info.deleted;
+  }
+
+  /** Stores verified archive bytes under their sha256 (a no-op when already there). */
+  async put(sha256: string, bytes: Uint8Array): Promise<void> {
+    if (await this.has(sha256)) return;
+    try {
+      await this.#store.putBlob({ name: sha256 }, bytes);
+    } catch (err) {
+      throw new UnavailableError(`Cannot store archive ${sha256}`, { code: "unavailable", cause: err });
+    }
+  }
+
+  /** The archive's bytes, or null when it is not stored. */
+  async get(sha256: string): Promise<Uint8Array | null> {
+    return await this.#store.getBlob(sha256);
+  }
+}

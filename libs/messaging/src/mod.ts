@@ -1,0 +1,14 @@
+/** JetStream: connection, idempotent provisioning, publishing, consumer loops and the archive store. */
+export { connectNats } from "./connect.ts";
+export { ensureConsumer, ensureStream, type ConsumerOptions } from "./provision.ts";
+export { backoffDelay, defaultBackoff, type BackoffPolicy } from "./backoff.ts";
+export { Publisher } from "./publisher.ts";
+export {
+  runConsumer,
+  type ConsumerLoopOptions,
+  type DeliveryContext,
+  type MessageHandler,
+  type RunningConsumer,
+} from "./consumer.ts";
+export { ArchiveStore } from "./archive_store.ts";
+export type { JetStreamClient, JetStreamManager, NatsConnection } from "nats";

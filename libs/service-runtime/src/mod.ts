@@ -1,0 +1,11 @@
+/** What every service shares at run time: connections, health, metrics, consumer wiring, shutdown. */
+export { startServiceHttp, type ReadinessCheck, type ServiceHttp } from "./service_http.ts";
+export { runService, type StartedService } from "./run_service.ts";
+export {
+  openConnections,
+  startHealthEndpoints,
+  startWorkerService,
+  type ServiceConnections,
+  type WorkerSettings,
+} from "./worker_service.ts";
+export { Counter, Gauge, Histogram, Registry as MetricsRegistry } from "prom-client";

@@ -1,0 +1,112 @@
+import { streams } from "@charthouse/contracts";
+import { openDatabase, type DataSource } from "@charthouse/db";
+import type { Logger } from "@charthouse/logging";
+import {
+  ArchiveStore,
+  connectNats,
+  ensureConsumer,
+  ensureStream,
+  Publisher,
+  runConsumer,
+  type JetStreamClient,
+  type MessageHandler,
+  type NatsConnection,
+} from "@charthouse/messaging";
+import { archiveBucket } from "@charthouse/contracts";
+import type { z } from "zod";
+import { startServiceHttp, type ServiceHttp } from "./service_http.ts";
+import type { StartedService } from "./run_service.ts";
+
+/** The connections a service's handlers are built from. */
+export interface ServiceConnections {
+  db: DataSource;
+  nats: NatsConnection;
+  js: JetStreamClient;
+  publisher: Publisher;
+  archives: ArchiveStore;
+  log: Logger;
+}
+
+/** Settings every worker reads (see commonSettings in @charthouse/config). */
+export interface WorkerSettings {
+  DATABASE_URL: string;
+  NATS_URL: string;
+  PORT: number;
+  CHARTHOUSE_CONCURRENCY: number;
+  CHARTHOUSE_MAX_DELIVERIES: number;
+}
+
+/** Opens Postgres (migrating it) and NATS (provisioning every stream and the archive bucket). */
+export async function openConnections(service: string, settings: WorkerSettings, log: Logger): Promise<ServiceConnections> {
+  const db = await openDatabase(settings.DATABASE_URL, { poolSize: settings.CHARTHOUSE_CONCURRENCY + 4 });
+  const nats = await connectNats(settings.NATS_URL, service);
+  const jsm = await nats.jetstreamManager();
+  for (const stream of Object.values(streams)) await ensureStream(jsm, stream);
+  const js = nats.jetstream();
+  const archives = await ArchiveStore.open(js, archiveBucket);
+  return { db, nats, js, publisher: new Publisher(js), archives, log };
+}
+
+/** Starts the health endpoints with the two readiness checks every service has. */
+export async function startHealthEndpoints(
+  service: string,
+  settings: WorkerSettings,
+  connections: ServiceConnections,
+  mount?: Parameters<typeof startServiceHttp>[0]["mount"],
+): Promise<ServiceHttp> {
+  return await startServiceHttp({
+    service,
+    port: settings.PORT,
+    log: connections.log,
+    readiness: {
+      postgres: async () => {
+        await connections.db.query("SELECT 1");
+      },
+      nats: async () => {
+        if (connections.nats.isClosed()) throw new Error("NATS connection closed");
+        await connections.nats.flush();
+      },
+    },
+    ...(mount ? { mount } : {}),
+  });
+}
+
+/**
+ * Runs one consumer service: connections, its durable consumer shared by all its copies, the
+ * handler loop, health endpoints, and a drain that lets in-flight messages finish.
+ */
+export async function startWorkerService<S extends z.ZodType>(options: {
+  service: string;
+  settings: WorkerSettings;
+  log: Logger;
+  durable: string;
+  ackWaitMs?: number;
+  createHandler: (connections: ServiceConnections) => MessageHandler<S>;
+}): Promise<StartedService> {
+  const connections = await openConnections(options.service, options.settings, options.log);
+  const handler = options.createHandler(connections);
+  const jsm = await connections.nats.jetstreamManager();
+  await ensureConsumer(jsm, {
+    stream: handler.contract.stream,
+    durable: options.durable,
+    filterSubject: handler.contract.subject,
+    ackWaitMs: options.ackWaitMs ?? 60_000,
+    maxAckPending: 10_000,
+  });
+  const consumer = await runConsumer(connections.js, handler, {
+    stream: handler.contract.stream,
+    durable: options.durable,
+    concurrency: options.settings.CHARTHOUSE_CONCURRENCY,
+    maxDeliveries: options.settings.CHARTHOUSE_MAX_DELIVERIES,
+    log: options.log,
+  });
+  const http = await startHealthEndpoints(options.service, options.settings, connections);
+  return {
+    async stop() {
+      await consumer.stop();
+      await http.close();
+      await connections.nats.drain();
+      await connections.db.destroy();
+    },
+  };
+}
