@@ -1,0 +1,4 @@
+/** Starts every Charthouse service as its own process: `npm start` and the whole-stack tests. */
+export { services, type ServiceName } from "./services.ts";
+export { startStack, workspaceRoot, type ServiceProcess, type Stack, type StackOptions } from "./start_stack.ts";
+export { localSecrets } from "./local_secrets.ts";

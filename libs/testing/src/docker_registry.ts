@@ -1,0 +1,81 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { freePort } from "./free_port.ts";
+import { type BasicCredentials, htpasswdLine } from "./htpasswd.ts";
+import { startPeerProcess, waitForPeerReady } from "./peer_process.ts";
+import { makeTempDir, removeTempDir } from "./temp_dir.ts";
+
+/** Options of {@link startDockerRegistry}. */
+export interface StartDockerRegistryOptions {
+  /** Requires basic auth with this user (bcrypt htpasswd file). */
+  htpasswd?: BasicCredentials;
+}
+
+/** A running OCI registry (CNCF distribution 2.8, Debian's `docker-registry`) on 127.0.0.1. */
+export interface DockerRegistry {
+  /** `127.0.0.1:PORT`, as in `oci://127.0.0.1:PORT/ns`. */
+  host: string;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  /** Stops the registry and removes its storage. */
+  stop(): Promise<void>;
+}
+
+/** Starts `docker-registry serve` with filesystem storage in a temporary folder; resolves once /v2/ answers. */
+export async function startDockerRegistry(options: StartDockerRegistryOptions = {}): Promise<DockerRegistry> {
+  const dir = await makeTempDir("registry");
+  try {
+    const port = await freePort();
+    const host = `127.0.0.1:${port}`;
+    let auth = "";
+    if (options.htpasswd !== undefined) {
+      const path = join(dir, "htpasswd");
+      await writeFile(path, await htpasswdLine(options.htpasswd, { hash: "bcrypt" }));
+      auth = `auth:\n  htpasswd:\n    realm: charthouse-test\n    path: ${JSON.stringify(path)}\n`;
+    }
+    const configPath = join(dir, "config.yml");
+    await writeFile(
+      configPath,
+      `version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: ${JSON.stringify(join(dir, "storage"))}
+  delete:
+    enabled: true
+http:
+  addr: ${host}
+${auth}`,
+    );
+    const peer = startPeerProcess("docker-registry", ["serve", configPath], { name: "docker-registry" });
+    const url = `http://${host}`;
+    await waitForPeerReady(peer, () => answersV2(url), { what: `docker-registry to answer ${url}/v2/` });
+    return {
+      host,
+      url,
+      port,
+      async stop(): Promise<void> {
+        await peer.stop({ signal: "SIGTERM" });
+        await removeTempDir(dir);
+      },
+    };
+  } catch (err) {
+    await removeTempDir(dir);
+    throw err;
+  }
+}
+
+/** True when GET /v2/ answers 200 or 401 (the registry's two healthy answers). */
+async function answersV2(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.status === 200 || response.status === 401;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// Whole-stack tests: every service as its own process. Files run one after the other so that
+// the service processes of one file do not starve another's on a 2-core machine.
+export default defineConfig({
+  test: {
+    include: ["test/**/*_test.ts"],
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+  },
+});
