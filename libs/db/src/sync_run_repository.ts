@@ -205,9 +205,12 @@ export class SyncRunRepository {
     );
   }
 
-  /** Records a sync that failed for good, and frees the registry for its next scheduled sync. */
-  async fail(syncRunId: string, error: StoredError, httpStatus: number | null = null): Promise<void> {
-    await queryRows(this.#db, 
+  /**
+   * Records a sync that failed for good, and frees the registry for its next scheduled sync.
+   * Returns the registry's organisation, or null when the run was already finished.
+   */
+  async fail(syncRunId: string, error: StoredError, httpStatus: number | null = null): Promise<{ organizationId: string; registryId: string } | null> {
+    const rows: { organization_id: string; registry_id: string }[] = await queryRows(this.#db, 
       `WITH run AS (
          UPDATE sync_runs SET finished_at = now(), outcome = 'failed', error = $2, http_status = $3, lease_until = NULL,
                 duration_ms = (extract(epoch FROM now() - coalesce(started_at, requested_at)) * 1000)::integer
@@ -216,9 +219,12 @@ export class SyncRunRepository {
        )
        UPDATE registries r SET state = 'error', last_sync_at = run.finished_at, last_outcome = 'failed', last_error = $2,
               active_sync_id = CASE WHEN r.active_sync_id = $1 THEN NULL ELSE r.active_sync_id END
-         FROM run WHERE r.id = run.registry_id`,
+         FROM run WHERE r.id = run.registry_id
+       RETURNING r.organization_id, r.id AS registry_id`,
       [syncRunId, JSON.stringify(error), httpStatus],
     );
+    const row = rows[0];
+    return row ? { organizationId: row.organization_id, registryId: row.registry_id } : null;
   }
 
   /**

@@ -17,15 +17,15 @@ export class ArchiveStore {
     return new ArchiveStore(await js.views.os(bucket, { storage: StorageType.File }));
   }
 
-  /** True when an archive with this sha256 is stored. */
-  async has(sha256: string): Promise<boolean> {
+  /** The stored size of the archive with this sha256, or null when it is not stored. */
+  async sizeOf(sha256: string): Promise<number | null> {
     const info = await this.#store.info(sha256);
-    return info !== null && !info.deleted;
+    return info === null || info.deleted ? null : info.size;
   }
 
   /** Stores verified archive bytes under their sha256 (a no-op when already there). */
   async put(sha256: string, bytes: Uint8Array): Promise<void> {
-    if (await this.has(sha256)) return;
+    if ((await this.sizeOf(sha256)) !== null) return;
     try {
       await this.#store.putBlob({ name: sha256 }, bytes);
     } catch (err) {
