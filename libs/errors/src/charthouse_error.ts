@@ -86,12 +86,14 @@ export class UpstreamError extends CharthouseError {
   }
 }
 
-/** A dependency that cannot be reached now (Postgres, NATS, a registry's host). Transient. */
+/** A dependency that cannot be reached now (Postgres, NATS, a registry's host). Transient, unless refused by policy. */
 export class UnavailableError extends CharthouseError {
   override name = "UnavailableError";
-  override readonly transient = true;
+  override readonly transient: boolean;
   constructor(message: string, options: CharthouseErrorOptions & { code?: ErrorCode } = {}) {
     super(options.code ?? "connection_failed", message, options);
+    // A destination we refuse stays refused: retrying it would only knock on the same door.
+    this.transient = this.code !== "forbidden_destination";
   }
 }
 

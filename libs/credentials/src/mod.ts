@@ -1,0 +1,26 @@
+/**
+ * Registry credentials: their kinds and secret schemas, AES-256-GCM sealing of secrets with key
+ * rotation, and the Authorization header each kind sends.
+ */
+export { parseSecretKey, secretKeyBytes, secretKeyId } from "./secret_key.ts";
+export { createSecretBox, type SealedSecret, type SecretBox, type SecretBoxKeys, type SecretKey } from "./secret_box.ts";
+export { reencrypt, type ReencryptOptions } from "./reencrypt.ts";
+export { SealedSecretError } from "./sealed_secret_error.ts";
+export {
+  credentialText,
+  type CredentialKindDefinition,
+  type CredentialPublicFields,
+  type CredentialTextOptions,
+} from "./credential_kind.ts";
+export { basicCredential, basicSecretSchema, type BasicSecret } from "./basic_credential.ts";
+export { tokenCredential, tokenSecretSchema, type TokenSecret } from "./token_credential.ts";
+export {
+  credentialKinds,
+  isCredentialKind,
+  type CredentialKind,
+  type CredentialSecret,
+  type RegistryCredential,
+} from "./credential_kinds.ts";
+export { parseStoredCredential, validateCredentialInput, type ValidatedCredentialInput } from "./validate_credential_input.ts";
+export { authorizationHeader, type StaticRegistryCredential } from "./authorization_header.ts";
+export { registryAuthorizer, type RegistryAuthorizer, type SealedCredentialRow } from "./registry_authorizer.ts";
