@@ -17,4 +17,5 @@ export {
   type VersionChanges,
   type VersionWork,
 } from "./chart_version_repository.ts";
+export { queryRows } from "./query_rows.ts";
 export type { DataSource, EntityManager } from "typeorm";

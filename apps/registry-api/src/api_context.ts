@@ -1,0 +1,14 @@
+import type { DataSource } from "@charthouse/db";
+import type { Logger } from "@charthouse/logging";
+import type { ArchiveStore, Publisher } from "@charthouse/messaging";
+import type { SecretBox } from "@charthouse/credentials";
+
+/** What the API's routes are built from: connections and adapters, made once in main.ts. */
+export interface ApiContext {
+  db: DataSource;
+  publisher: Publisher;
+  archives: ArchiveStore;
+  log: Logger;
+  /** Seals and opens credential secrets; null when CHARTHOUSE_SECRET_KEY is not configured. */
+  secretBox: SecretBox | null;
+}

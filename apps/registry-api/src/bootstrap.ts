@@ -1,0 +1,53 @@
+import type { DataSource } from "@charthouse/db";
+import { hashToken, type TokenScope } from "./auth.ts";
+import { queryRows } from "@charthouse/db";
+
+/** The organisation every installation starts with. */
+export const defaultOrganizationName = "default";
+
+/** Returns the id of the organisation with this name, creating it when missing. Idempotent. */
+export async function ensureOrganization(db: DataSource, name: string): Promise<string> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    `WITH created AS (
+       INSERT INTO organizations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id
+     )
+     SELECT id FROM created UNION ALL SELECT id FROM organizations WHERE name = $1`,
+    [name],
+  );
+  const id = rows[0]?.id;
+  if (!id) throw new Error(`Cannot create or find organisation "${name}"`);
+  return id;
+}
+
+/**
+ * Makes sure a token with this value exists for the organisation (created, or kept as it is).
+ * Only its sha256 is stored. Returns the token's id.
+ */
+export async function ensureApiToken(
+  db: DataSource,
+  organizationId: string,
+  token: { name: string; value: string; scopes: readonly TokenScope[] },
+): Promise<string> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    `WITH created AS (
+       INSERT INTO api_tokens (organization_id, name, token_hash, scopes) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (token_hash) DO NOTHING RETURNING id
+     )
+     SELECT id FROM created UNION ALL SELECT id FROM api_tokens WHERE token_hash = $3`,
+    [organizationId, token.name, hashToken(token.value), [...token.scopes]],
+  );
+  const id = rows[0]?.id;
+  if (!id) throw new Error(`Cannot create or find token "${token.name}"`);
+  return id;
+}
+
+/** At start: the default organisation exists, and so does the bootstrap token when one is configured. */
+export async function bootstrapDefaultOrganization(db: DataSource, bootstrapToken: string | undefined): Promise<string> {
+  const organizationId = await ensureOrganization(db, defaultOrganizationName);
+  if (bootstrapToken !== undefined) {
+    await ensureApiToken(db, organizationId, { name: "bootstrap", value: bootstrapToken, scopes: ["read", "write", "admin"] });
+  }
+  return organizationId;
+}

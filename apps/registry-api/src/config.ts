@@ -1,0 +1,27 @@
+import { commonSettings, loadConfig, optionalString } from "@charthouse/config";
+import { z } from "zod";
+
+/** CHARTHOUSE_SECRET_KEY: unset, or base64 of exactly 32 bytes (AES-256). */
+function secretKeySetting(): z.ZodType<string | undefined> {
+  return optionalString().superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const valid = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+    if (!valid) ctx.addIssue({ code: "custom", message: "must be 32 random bytes in base64 (openssl rand -base64 32)" });
+  });
+}
+
+const registryApiSettings = {
+  ...commonSettings(8080),
+  /** Creates or keeps an admin token with this value for the default organisation. */
+  CHARTHOUSE_BOOTSTRAP_TOKEN: optionalString(),
+  /** The credential encryption key; without it credentials cannot be created. */
+  CHARTHOUSE_SECRET_KEY: secretKeySetting(),
+};
+
+/** The validated configuration of registry-api. */
+export type RegistryApiConfig = Readonly<z.infer<z.ZodObject<typeof registryApiSettings>>>;
+
+/** Reads and validates registry-api's environment once, reporting every problem together. */
+export function loadRegistryApiConfig(env: Record<string, string | undefined> = process.env): RegistryApiConfig {
+  return loadConfig(registryApiSettings, env);
+}

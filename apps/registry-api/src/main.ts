@@ -1,0 +1,39 @@
+import { createSecretBox, parseSecretKey, secretKeyId, type SecretBox } from "@charthouse/credentials";
+import { createLogger } from "@charthouse/logging";
+import { openConnections, runService, startHealthEndpoints } from "@charthouse/service-runtime";
+import { mountApi } from "./app.ts";
+import { bootstrapDefaultOrganization } from "./bootstrap.ts";
+import { loadRegistryApiConfig } from "./config.ts";
+
+const config = loadRegistryApiConfig();
+const log = createLogger("registry-api", { level: config.LOG_LEVEL });
+
+runService(log, async () => {
+  const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY);
+  if (secretBox === null) log.warn("CHARTHOUSE_SECRET_KEY is not set: credentials cannot be created");
+  // Postgres (migrated), NATS with every stream, the publisher and the archive store.
+  const connections = await openConnections("registry-api", config, log);
+  await bootstrapDefaultOrganization(connections.db, config.CHARTHOUSE_BOOTSTRAP_TOKEN);
+  const context = {
+    db: connections.db,
+    publisher: connections.publisher,
+    archives: connections.archives,
+    log,
+    secretBox,
+  };
+  // /healthz, /readyz (Postgres SELECT 1, NATS flush) and /metrics, with the API mounted.
+  const http = await startHealthEndpoints("registry-api", config, connections, (app) => mountApi(app, context));
+  return {
+    async stop() {
+      await http.close();
+      await connections.nats.drain();
+      await connections.db.destroy();
+    },
+  };
+});
+
+function openSecretBox(encoded: string | undefined): SecretBox | null {
+  if (encoded === undefined) return null;
+  const key = parseSecretKey(encoded);
+  return createSecretBox({ current: { id: secretKeyId(key), key } });
+}

@@ -1,0 +1,364 @@
+/** A JSON Schema / OpenAPI schema object (the subset this document uses). */
+export interface SchemaObject {
+  type?: string | string[];
+  format?: string;
+  description?: string;
+  enum?: readonly (string | number | null)[];
+  properties?: Record<string, SchemaObject>;
+  required?: readonly string[];
+  items?: SchemaObject;
+  additionalProperties?: boolean | SchemaObject;
+  oneOf?: readonly SchemaObject[];
+  allOf?: readonly SchemaObject[];
+  $ref?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  default?: unknown;
+}
+
+type ParameterObject = { name: string; in: "path" | "query"; required: boolean; description?: string; schema: SchemaObject };
+type ResponseObject = { description: string; content?: Record<string, { schema: SchemaObject }>; headers?: Record<string, { schema: SchemaObject }> };
+type OperationObject = {
+  operationId: string;
+  summary: string;
+  tags: string[];
+  security?: Record<string, string[]>[];
+  parameters?: ParameterObject[];
+  requestBody?: { required: boolean; content: Record<string, { schema: SchemaObject }> };
+  responses: Record<string, ResponseObject>;
+};
+
+const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
+const str = (description?: string): SchemaObject => ({ type: "string", ...(description ? { description } : {}) });
+const nullable = (type: string, extra: SchemaObject = {}): SchemaObject => ({ type: [type, "null"], ...extra });
+const time: SchemaObject = { type: "string", format: "date-time" };
+const nullableTime: SchemaObject = { type: ["string", "null"], format: "date-time" };
+const uuid: SchemaObject = { type: "string", format: "uuid" };
+const int: SchemaObject = { type: "integer" };
+const object = (properties: Record<string, SchemaObject>, required: readonly string[] = Object.keys(properties)): SchemaObject => ({
+  type: "object",
+  properties,
+  required,
+});
+const json = (schema: SchemaObject): Record<string, { schema: SchemaObject }> => ({ "application/json": { schema } });
+const problem = (description: string): ResponseObject => ({
+  description,
+  content: { "application/problem+json": { schema: ref("Problem") } },
+});
+const page = (item: string): SchemaObject => object({ items: { type: "array", items: ref(item) }, next_cursor: nullable("string") });
+
+const idParam = (what: string): ParameterObject => ({ name: "id", in: "path", required: true, description: `The ${what}'s id`, schema: uuid });
+const nameParam: ParameterObject = { name: "name", in: "path", required: true, description: "The chart's name (URL-encoded)", schema: str() };
+const versionParam: ParameterObject = {
+  name: "version",
+  in: "path",
+  required: true,
+  description: "The version, URL-encoded (versions may contain +)",
+  schema: str(),
+};
+const pageParams: ParameterObject[] = [
+  { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+  { name: "cursor", in: "query", required: false, description: "next_cursor of the previous page", schema: str() },
+];
+
+const errors = {
+  401: problem("Missing, unknown or revoked token (code unauthorized)"),
+  403: problem("The token lacks the scope (code forbidden)"),
+  404: problem("No such object in this organisation (code not_found)"),
+  422: problem("Invalid input (code invalid_input or invalid_reference) with the field problems in errors"),
+} as const;
+
+function op(operationId: string, summary: string, tag: string, responses: Record<string, ResponseObject>, extra: Partial<OperationObject> = {}): OperationObject {
+  return { operationId, summary, tags: [tag], ...extra, responses: { ...responses, 401: errors[401], 403: errors[403] } };
+}
+
+const storedError = object({ code: str(), message: str(), cause: nullable("string"), solution: str() });
+
+const registryStatus = object({
+  state: { type: "string", enum: ["pending", "syncing", "ok", "error", "disabled"] },
+  last_sync_at: nullableTime,
+  last_success_at: nullableTime,
+  next_sync_at: { ...nullableTime, description: "null when automatic sync is disabled (interval 0)" },
+  last_outcome: { type: ["string", "null"], enum: ["updated", "unchanged", "failed", null] },
+  last_error: { oneOf: [ref("StoredError"), { type: "null" }] },
+  charts: { ...int, description: "Charts with at least one version" },
+  versions: { ...int, description: "Versions not removed" },
+  versions_pending: { ...int, description: "Versions discovered or downloaded, not yet ready" },
+  versions_failed: int,
+});
+
+const registryKind: SchemaObject = { type: "string", enum: ["http_registry", "oci_registry"] };
+const interval: SchemaObject = { type: "integer", minimum: 0, maximum: 86_400, default: 120, description: "0 disables automatic sync; otherwise 10..86400" };
+const registryName: SchemaObject = { type: "string", minLength: 1, maxLength: 100 };
+
+const schemas: Record<string, SchemaObject> = {
+  Problem: object(
+    {
+      type: str("URI of the problem type"),
+      title: str(),
+      status: int,
+      detail: str(),
+      code: str("Stable snake_case error code"),
+      cause: str(),
+      solution: str(),
+      errors: { type: "array", items: object({ field: str(), message: str() }) },
+    },
+    ["type", "title", "status", "detail", "code"],
+  ),
+  StoredError: storedError,
+  Registry: object({
+    id: uuid,
+    name: str(),
+    url: str("Normalised URL"),
+    kind: registryKind,
+    credential_id: nullable("string", { format: "uuid" }),
+    sync_interval_seconds: int,
+    status: registryStatus,
+    created_at: time,
+    updated_at: time,
+  }),
+  RegistryCreate: object(
+    {
+      name: registryName,
+      url: str("http(s):// chart repository or oci:// registry; no user name or password"),
+      kind: registryKind,
+      credential_id: nullable("string", { format: "uuid" }),
+      sync_interval_seconds: interval,
+    },
+    ["name", "url"],
+  ),
+  RegistryPatch: object(
+    { name: registryName, url: str(), credential_id: nullable("string", { format: "uuid" }), sync_interval_seconds: interval },
+    [],
+  ),
+  SyncAccepted: object({ sync_id: uuid }),
+  SyncRun: object({
+    id: uuid,
+    trigger: { type: "string", enum: ["schedule", "manual", "create"] },
+    requested_at: time,
+    started_at: nullableTime,
+    finished_at: nullableTime,
+    outcome: { type: ["string", "null"], enum: ["updated", "unchanged", "failed", null] },
+    http_status: nullable("integer"),
+    bytes: nullable("integer"),
+    charts_seen: nullable("integer"),
+    versions_added: nullable("integer"),
+    versions_removed: nullable("integer"),
+    duration_ms: nullable("integer"),
+    error: { oneOf: [ref("StoredError"), { type: "null" }] },
+  }),
+  Credential: object(
+    { id: uuid, name: str(), kind: str(), username: str(), provider_hint: str(), created_at: time, updated_at: time },
+    ["id", "name", "kind", "created_at", "updated_at"],
+  ),
+  CredentialCreate: {
+    oneOf: [
+      object({ name: registryName, kind: { type: "string", enum: ["basic"] }, username: str(), password: str() }),
+      {
+        ...object({ name: registryName, kind: { type: "string", enum: ["token"] }, token: str(), username: str() }, ["name", "kind", "token"]),
+      },
+    ],
+  },
+  CredentialPatch: object(
+    { name: registryName, username: str(), password: str(), token: str() },
+    [],
+  ),
+  Chart: object({
+    registry_id: uuid,
+    name: str(),
+    description: nullable("string"),
+    icon: nullable("string"),
+    home: nullable("string"),
+    latest_version: nullable("string"),
+    app_version: nullable("string"),
+    deprecated: { type: "boolean" },
+    versions: int,
+    updated_at: time,
+  }),
+  ChartVersion: object(
+    {
+      registry_id: uuid,
+      chart: str(),
+      version: str(),
+      app_version: nullable("string"),
+      description: nullable("string"),
+      created: nullable("string"),
+      digest: nullable("string"),
+      deprecated: { type: "boolean" },
+      state: { type: "string", enum: ["discovered", "downloaded", "ready", "failed", "removed"] },
+      error: { oneOf: [ref("StoredError"), { type: "null" }] },
+      attempts: int,
+      urls: { type: "array", items: str(), description: "HTTP registries only" },
+      oci_reference: { ...nullable("string"), description: "OCI registries only" },
+      archive_sha256: nullable("string"),
+      size: nullable("integer"),
+    },
+    ["registry_id", "chart", "version", "app_version", "description", "created", "digest", "deprecated", "state", "error", "attempts", "archive_sha256", "size"],
+  ),
+  ChartVersionDetail: {
+    description: "A ChartVersion plus its Chart.yaml facts (from the archive when ready, else from the index)",
+    allOf: [
+      ref("ChartVersion"),
+      object({
+        chart_yaml: { type: ["object", "null"] },
+        has_readme: { type: "boolean" },
+        has_values: { type: "boolean" },
+        has_schema: { type: "boolean" },
+        dependencies: { type: "array", items: { type: "object" } },
+        keywords: { type: "array", items: str() },
+        maintainers: { type: "array", items: { type: "object" } },
+        sources: { type: "array", items: str() },
+        annotations: { type: "object", additionalProperties: str() },
+        kube_version: nullable("string"),
+        type: nullable("string"),
+      }),
+    ],
+  },
+  RegistryPage: page("Registry"),
+  SyncRunPage: page("SyncRun"),
+  CredentialPage: page("Credential"),
+  ChartPage: page("Chart"),
+  ChartVersionPage: page("ChartVersion"),
+};
+
+const versionParams = [idParam("registry"), nameParam, versionParam];
+const fileResponses = (mediaType: string, schema: SchemaObject): Record<string, ResponseObject> => ({
+  200: { description: "The file", content: { [mediaType]: { schema } } },
+  404: problem("No such version (not_found), not ready yet (not_extracted), or the chart has no such file (not_found)"),
+});
+
+const paths: Record<string, Record<string, OperationObject>> = {
+  "/registries": {
+    get: op("listRegistries", "List registries", "registries", { 200: { description: "A page of registries", content: json(ref("RegistryPage")) }, 422: errors[422] }, { parameters: pageParams }),
+    post: op(
+      "createRegistry",
+      "Add a registry; it is synced at once",
+      "registries",
+      {
+        201: { description: "The registry", content: json(ref("Registry")), headers: { Location: { schema: str() } } },
+        409: problem("The name is taken (code conflict)"),
+        422: errors[422],
+      },
+      { requestBody: { required: true, content: json(ref("RegistryCreate")) } },
+    ),
+  },
+  "/registries/{id}": {
+    get: op("getRegistry", "Get a registry", "registries", { 200: { description: "The registry", content: json(ref("Registry")) }, 404: errors[404] }, { parameters: [idParam("registry")] }),
+    patch: op(
+      "updateRegistry",
+      "Change a registry; a new url or credential forgets the stored validators",
+      "registries",
+      { 200: { description: "The registry", content: json(ref("Registry")) }, 404: errors[404], 409: problem("The name is taken"), 422: errors[422] },
+      { parameters: [idParam("registry")], requestBody: { required: true, content: json(ref("RegistryPatch")) } },
+    ),
+    delete: op("deleteRegistry", "Delete a registry with its charts and versions", "registries", { 204: { description: "Deleted" }, 404: errors[404] }, { parameters: [idParam("registry")] }),
+  },
+  "/registries/{id}/sync": {
+    post: op(
+      "syncRegistry",
+      "Sync now; a sync already queued or running is reused",
+      "registries",
+      { 202: { description: "The sync run", content: json(ref("SyncAccepted")) }, 404: errors[404], 503: problem("NATS is unreachable (code unavailable)") },
+      { parameters: [idParam("registry")] },
+    ),
+  },
+  "/registries/{id}/syncs": {
+    get: op("listSyncRuns", "A registry's sync runs, newest first", "registries", { 200: { description: "A page of sync runs", content: json(ref("SyncRunPage")) }, 404: errors[404], 422: errors[422] }, { parameters: [idParam("registry"), ...pageParams] }),
+  },
+  "/credentials": {
+    get: op("listCredentials", "List credentials (never their secrets)", "credentials", { 200: { description: "A page of credentials", content: json(ref("CredentialPage")) }, 422: errors[422] }, { parameters: pageParams }),
+    post: op(
+      "createCredential",
+      "Store a credential, its secret sealed with AES-256-GCM",
+      "credentials",
+      {
+        201: { description: "The credential", content: json(ref("Credential")), headers: { Location: { schema: str() } } },
+        409: problem("The name is taken"),
+        422: errors[422],
+        503: problem("CHARTHOUSE_SECRET_KEY is not configured (code unavailable)"),
+      },
+      { requestBody: { required: true, content: json(ref("CredentialCreate")) } },
+    ),
+  },
+  "/credentials/{id}": {
+    get: op("getCredential", "Get a credential", "credentials", { 200: { description: "The credential", content: json(ref("Credential")) }, 404: errors[404] }, { parameters: [idParam("credential")] }),
+    patch: op(
+      "updateCredential",
+      "Rename a credential and/or replace its secret fields",
+      "credentials",
+      { 200: { description: "The credential", content: json(ref("Credential")) }, 404: errors[404], 409: problem("The name is taken"), 422: errors[422], 503: problem("CHARTHOUSE_SECRET_KEY is not configured") },
+      { parameters: [idParam("credential")], requestBody: { required: true, content: json(ref("CredentialPatch")) } },
+    ),
+    delete: op("deleteCredential", "Delete a credential", "credentials", { 204: { description: "Deleted" }, 404: errors[404], 409: problem("A registry uses the credential (code conflict)") }, { parameters: [idParam("credential")] }),
+  },
+  "/charts": {
+    get: op(
+      "listCharts",
+      "Charts with versions across registries",
+      "charts",
+      { 200: { description: "A page of charts", content: json(ref("ChartPage")) }, 404: problem("No such registry"), 422: errors[422] },
+      {
+        parameters: [
+          { name: "registry_id", in: "query", required: false, schema: uuid },
+          { name: "q", in: "query", required: false, description: "Case-insensitive match on name, description and keywords", schema: str() },
+          ...pageParams,
+        ],
+      },
+    ),
+  },
+  "/registries/{id}/charts": {
+    get: op("listRegistryCharts", "A registry's charts with versions", "charts", { 200: { description: "A page of charts", content: json(ref("ChartPage")) }, 404: errors[404], 422: errors[422] }, { parameters: [idParam("registry"), ...pageParams] }),
+  },
+  "/registries/{id}/charts/{name}": {
+    get: op("getChart", "Get a chart", "charts", { 200: { description: "The chart", content: json(ref("Chart")) }, 404: errors[404] }, { parameters: [idParam("registry"), nameParam] }),
+  },
+  "/registries/{id}/charts/{name}/versions": {
+    get: op("listChartVersions", "A chart's versions, newest first by semver, non-semver last", "charts", { 200: { description: "A page of versions", content: json(ref("ChartVersionPage")) }, 404: errors[404], 422: errors[422] }, { parameters: [idParam("registry"), nameParam, ...pageParams] }),
+  },
+  "/registries/{id}/charts/{name}/versions/{version}": {
+    get: op("getChartVersion", "A version with its Chart.yaml facts", "charts", { 200: { description: "The version", content: json(ref("ChartVersionDetail")) }, 404: errors[404] }, { parameters: versionParams }),
+  },
+  "/registries/{id}/charts/{name}/versions/{version}/readme": {
+    get: op("getChartReadme", "The chart's README", "charts", fileResponses("text/markdown", str()), { parameters: versionParams }),
+  },
+  "/registries/{id}/charts/{name}/versions/{version}/values": {
+    get: op("getChartValues", "The chart's values.yaml", "charts", fileResponses("application/yaml", str()), { parameters: versionParams }),
+  },
+  "/registries/{id}/charts/{name}/versions/{version}/schema": {
+    get: op("getChartValuesSchema", "The chart's values.schema.json", "charts", fileResponses("application/schema+json", { type: "object" }), { parameters: versionParams }),
+  },
+  "/registries/{id}/charts/{name}/versions/{version}/archive": {
+    get: op("getChartArchive", "The cached, digest-verified .tgz", "charts", fileResponses("application/gzip", { type: "string", format: "binary" }), { parameters: versionParams }),
+  },
+};
+
+/** The OpenAPI 3.1 document of the REST API, served at GET /api/v1/openapi.json. */
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Charthouse REST API",
+    version: "1.0.0",
+    description: "Registries, credentials and the Helm charts Charthouse keeps in sync. Errors are RFC 9457 problem documents.",
+  },
+  servers: [{ url: "/api/v1" }],
+  security: [{ bearer: [] }],
+  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }],
+  paths: {
+    "/openapi.json": {
+      get: {
+        operationId: "getOpenApi",
+        summary: "This document",
+        tags: ["meta"],
+        security: [],
+        responses: { 200: { description: "The OpenAPI document", content: json({ type: "object" }) } },
+      },
+    },
+    ...paths,
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token" } },
+    schemas,
+  },
+} as const;

@@ -1,0 +1,79 @@
+import type { DataSource } from "@charthouse/db";
+import type { StoredError } from "@charthouse/errors";
+import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
+import { queryRows } from "@charthouse/db";
+import { isoOrNull } from "../timestamps.ts";
+
+/** A sync run as the API answers it. */
+export interface SyncRunJson {
+  id: string;
+  trigger: "schedule" | "manual" | "create";
+  requested_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  outcome: "updated" | "unchanged" | "failed" | null;
+  http_status: number | null;
+  bytes: number | null;
+  charts_seen: number | null;
+  versions_added: number | null;
+  versions_removed: number | null;
+  duration_ms: number | null;
+  error: StoredError | null;
+}
+
+interface SyncRunRow {
+  id: string;
+  /** requested_at as Postgres text (microseconds kept): the keyset position. */
+  name: string;
+  trigger: SyncRunJson["trigger"];
+  requested_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  outcome: SyncRunJson["outcome"];
+  http_status: number | null;
+  bytes: string | null;
+  charts_seen: number | null;
+  versions_added: number | null;
+  versions_removed: number | null;
+  duration_ms: number | null;
+  error: StoredError | null;
+}
+
+/** One page of a registry's sync runs, newest first (the registry is already known to be the organisation's). */
+export async function listSyncRuns(db: DataSource, registryId: string, page: PageRequest): Promise<Page<SyncRunJson>> {
+  const after = decodeKeysetCursor(page.cursor);
+  const columns = `id, requested_at::text AS name, trigger, requested_at, started_at, finished_at, outcome, http_status,
+                   bytes, charts_seen, versions_added, versions_removed, duration_ms, error`;
+  const rows = after
+    ? await queryRows<SyncRunRow>(
+        db,
+        `SELECT ${columns} FROM sync_runs
+          WHERE registry_id = $1 AND (requested_at, id) < ($3::timestamptz, $4::uuid)
+          ORDER BY requested_at DESC, id DESC LIMIT $2`,
+        [registryId, page.limit + 1, after.name, after.id],
+      )
+    : await queryRows<SyncRunRow>(
+        db,
+        `SELECT ${columns} FROM sync_runs WHERE registry_id = $1 ORDER BY requested_at DESC, id DESC LIMIT $2`,
+        [registryId, page.limit + 1],
+      );
+  return keysetPage(rows, page.limit, syncRunJson);
+}
+
+function syncRunJson(row: SyncRunRow): SyncRunJson {
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    requested_at: row.requested_at.toISOString(),
+    started_at: isoOrNull(row.started_at),
+    finished_at: isoOrNull(row.finished_at),
+    outcome: row.outcome,
+    http_status: row.http_status,
+    bytes: row.bytes === null ? null : Number(row.bytes),
+    charts_seen: row.charts_seen,
+    versions_added: row.versions_added,
+    versions_removed: row.versions_removed,
+    duration_ms: row.duration_ms,
+    error: row.error,
+  };
+}

@@ -1,0 +1,106 @@
+import { Router } from "express";
+import { z } from "zod";
+import { authOf } from "../auth.ts";
+import type { ApiContext } from "../api_context.ts";
+import { parsePageRequest } from "../pagination.ts";
+import { pathId } from "../path_ids.ts";
+import { getRegistry, listRegistries, registryKind } from "../queries/registry_queries.ts";
+import { listSyncRuns } from "../queries/sync_run_queries.ts";
+import { normalizeRegistryUrl } from "../registry_url.ts";
+import { parseBody } from "../request_body.ts";
+import { assertCredentialUsable, deleteRegistry, insertRegistry, updateRegistry } from "../registry_writes.ts";
+import { requestSync } from "../sync_requests.ts";
+
+const nameSchema = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+const intervalSchema = z
+  .number({ error: "must be a whole number of seconds" })
+  .int("must be a whole number of seconds")
+  .refine((v) => v === 0 || (v >= 10 && v <= 86_400), "must be 0 (no automatic sync) or between 10 and 86400");
+const credentialIdSchema = z.uuid("must be a credential id (UUID) or null").nullable();
+
+const createSchema = z.object({
+  name: nameSchema,
+  url: z.string({ error: "must be a URL" }).min(1, "must not be empty"),
+  kind: z.enum(["http_registry", "oci_registry"], { error: "must be http_registry or oci_registry" }).optional(),
+  credential_id: credentialIdSchema.optional(),
+  sync_interval_seconds: intervalSchema.optional(),
+});
+
+const patchSchema = z.object({
+  name: nameSchema.optional(),
+  url: z.string({ error: "must be a URL" }).min(1, "must not be empty").optional(),
+  credential_id: credentialIdSchema.optional(),
+  sync_interval_seconds: intervalSchema.optional(),
+});
+
+/** /registries: list, get, create, patch, delete, manual sync and sync history. */
+export function registryRoutes(context: ApiContext): Router {
+  const { db, log } = context;
+  const router = Router();
+
+  router.get("/registries", async (req, res) => {
+    res.json(await listRegistries(db, authOf(res).organizationId, parsePageRequest(req.query)));
+  });
+
+  router.get("/registries/:id", async (req, res) => {
+    res.json(await getRegistry(db, authOf(res).organizationId, pathId(req.params.id, "registry")));
+  });
+
+  router.post("/registries", async (req, res) => {
+    const { organizationId } = authOf(res);
+    const body = parseBody(createSchema, req.body);
+    const { url, kind } = normalizeRegistryUrl(body.url, body.kind);
+    const credentialId = body.credential_id ?? null;
+    await assertCredentialUsable(db, organizationId, credentialId);
+    const id = await insertRegistry(db, organizationId, {
+      name: body.name,
+      url,
+      kind,
+      credentialId,
+      syncIntervalSeconds: body.sync_interval_seconds ?? 120,
+    });
+    try {
+      await requestSync(db, context.publisher, { registryId: id, trigger: "create" });
+    } catch (err) {
+      // The run is recorded; the scheduler republishes runs whose message never arrived.
+      log.warn({ err, registryId: id }, "Cannot publish the first sync of a new registry");
+    }
+    res.status(201).location(`${req.baseUrl}/registries/${id}`).json(await getRegistry(db, organizationId, id));
+  });
+
+  router.patch("/registries/:id", async (req, res) => {
+    const { organizationId } = authOf(res);
+    const id = pathId(req.params.id, "registry");
+    const kind = await registryKind(db, organizationId, id);
+    const body = parseBody(patchSchema, req.body);
+    const url = body.url === undefined ? undefined : normalizeRegistryUrl(body.url, kind).url;
+    if (body.credential_id !== undefined) await assertCredentialUsable(db, organizationId, body.credential_id);
+    await updateRegistry(db, organizationId, id, {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(url === undefined ? {} : { url }),
+      ...(body.credential_id === undefined ? {} : { credentialId: body.credential_id }),
+      ...(body.sync_interval_seconds === undefined ? {} : { syncIntervalSeconds: body.sync_interval_seconds }),
+    });
+    res.json(await getRegistry(db, organizationId, id));
+  });
+
+  router.delete("/registries/:id", async (req, res) => {
+    await deleteRegistry(db, authOf(res).organizationId, pathId(req.params.id, "registry"));
+    res.status(204).end();
+  });
+
+  router.post("/registries/:id/sync", async (req, res) => {
+    const id = pathId(req.params.id, "registry");
+    await registryKind(db, authOf(res).organizationId, id);
+    const run = await requestSync(db, context.publisher, { registryId: id, trigger: "manual" });
+    res.status(202).json({ sync_id: run.syncRunId });
+  });
+
+  router.get("/registries/:id/syncs", async (req, res) => {
+    const id = pathId(req.params.id, "registry");
+    await registryKind(db, authOf(res).organizationId, id);
+    res.json(await listSyncRuns(db, id, parsePageRequest(req.query)));
+  });
+
+  return router;
+}
