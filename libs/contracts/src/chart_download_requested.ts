@@ -23,3 +23,11 @@ export const chartDownloadRequested = defineContract({
 
 /** The payload of a download request. */
 export type ChartDownloadRequested = z.infer<typeof chartDownloadRequestedSchema>;
+
+/**
+ * The digest a download is verified against: the index's digest when it is a sha256, else null
+ * (some hand-written or test indexes publish none, or something shorter that cannot be checked).
+ */
+export function verifiableDigest(digest: string | null): string | null {
+  return digest !== null && /^[0-9a-f]{64}$/.test(digest) ? digest : null;
+}

@@ -2,7 +2,7 @@
 export { defineContract, validatePayload, type Contract, type PayloadOf } from "./contract.ts";
 export { archiveBucket, streams, type StreamDefinition } from "./streams.ts";
 export { syncRequestedHttp, syncRequestedOci, type SyncRequested } from "./sync_requested.ts";
-export { chartDownloadRequested, type ChartDownloadRequested } from "./chart_download_requested.ts";
+export { chartDownloadRequested, verifiableDigest, type ChartDownloadRequested } from "./chart_download_requested.ts";
 export { chartDownloaded, type ChartDownloaded } from "./chart_downloaded.ts";
 export {
   chartVersionDiscovered,

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import type { IndexedVersion, StoredVersion } from "@charthouse/db";
+import { diffIndex } from "./index_diff.ts";
+
+function indexed(chart: string, version: string, digest: string | null, deprecated = false): IndexedVersion {
+  return { chart, version, digest, deprecated, appVersion: null, description: null, created: null, urls: [], indexMetadata: {} };
+}
+
+function stored(id: string, chart: string, version: string, digest: string | null, state: StoredVersion["state"] = "ready"): StoredVersion {
+  return { id, chart, version, digest, state, deprecated: false };
+}
+
+describe("diffIndex()", () => {
+  it("adds new versions, tombstones vanished ones and leaves unchanged ones alone", () => {
+    const changes = diffIndex(
+      [],
+      [indexed("nginx", "1.0.0", "a"), indexed("nginx", "1.1.0", "b")],
+      [stored("v1", "nginx", "1.0.0", "a"), stored("v0", "nginx", "0.9.0", "z")],
+    );
+    expect(changes.added.map((v) => v.version)).toEqual(["1.1.0"]);
+    expect(changes.removedIds).toEqual(["v0"]);
+    expect(changes.refetch).toEqual([]);
+    expect(changes.updated).toEqual([]);
+  });
+
+  it("fetches a re-published version again when its digest changed", () => {
+    const changes = diffIndex([], [indexed("nginx", "1.0.0", "new")], [stored("v1", "nginx", "1.0.0", "old")]);
+    expect(changes.refetch.map((v) => [v.id, v.digest])).toEqual([["v1", "new"]]);
+  });
+
+  it("brings a removed version back and does not tombstone it twice", () => {
+    const changes = diffIndex(
+      [],
+      [indexed("nginx", "1.0.0", "a")],
+      [stored("v1", "nginx", "1.0.0", "a", "removed"), stored("v2", "nginx", "0.1.0", "q", "removed")],
+    );
+    expect(changes.refetch.map((v) => v.id)).toEqual(["v1"]);
+    expect(changes.removedIds).toEqual([]);
+  });
+
+  it("updates the deprecated flag in place without fetching the archive again", () => {
+    const changes = diffIndex([], [indexed("nginx", "1.0.0", "a", true)], [stored("v1", "nginx", "1.0.0", "a")]);
+    expect(changes.updated.map((v) => v.id)).toEqual(["v1"]);
+    expect(changes.refetch).toEqual([]);
+  });
+
+  it("keeps charts apart even when their names and versions concatenate alike", () => {
+    const changes = diffIndex([], [indexed("a-1", "0", "x")], [stored("v1", "a", "1-0", "x")]);
+    expect(changes.added).toHaveLength(1);
+    expect(changes.removedIds).toEqual(["v1"]);
+  });
+});

@@ -1,0 +1,206 @@
+import {
+  chartDownloadRequested,
+  registrySyncFinished,
+  registrySyncStarted,
+  syncRequestedHttp,
+  verifiableDigest,
+  type SyncRequested,
+} from "@charthouse/contracts";
+import type { ChartVersionRepository, LeasedSync, SyncResult, SyncRunRepository } from "@charthouse/db";
+import { InputError, toStoredError, UpstreamError } from "@charthouse/errors";
+import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
+import type { HostBreakers } from "@charthouse/outbound-http";
+import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
+import type { z } from "zod";
+import { diffIndex } from "./index_diff.ts";
+import { indexUrlOf } from "./index_location.ts";
+import { indexSnapshot } from "./index_snapshot.ts";
+
+/** Turns a registry's sealed credential into an Authorization header value. */
+export type Authorize = (credential: LeasedSync["registry"]["credential"]) => Promise<string | undefined>;
+
+/** What an HTTP sync needs. */
+export interface SyncHttpRegistryDependencies {
+  syncRuns: SyncRunRepository;
+  versions: ChartVersionRepository;
+  publisher: Publisher;
+  breakers: HostBreakers;
+  authorize: Authorize;
+  limits: {
+    maxIndexBytes: number;
+    maxIndexVersions: number;
+    timeoutMs: number;
+    bodyTimeoutMs: number;
+    blockPrivateNetworks: boolean;
+  };
+}
+
+/**
+ * Syncs one HTTP chart repository: a conditional GET of index.yaml (a 304 ends it), a content
+ * hash for servers without validators (an equal hash ends it), else a parse and a diff against the
+ * stored versions, written in a few batched statements, and a download request per version that
+ * still needs its archive. Validators are stored last, so a crash before the end is redone.
+ */
+export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): MessageHandler<z.ZodType<SyncRequested>> {
+  return {
+    contract: syncRequestedHttp,
+    async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
+      const leased = await deps.syncRuns.lease(payload.syncRunId);
+      if (!leased) {
+        context.log.info("Sync already finished or running elsewhere; skipped");
+        return;
+      }
+      const registry = leased.registry;
+      const log = context.log.child({ registryId: registry.id, syncRunId: leased.syncRunId });
+      await publishSyncEvent(deps, registrySyncStarted, leased, null);
+
+      const indexUrl = indexUrlOf(registry.url);
+      const auth = await deps.authorize(registry.credential);
+      const fetched = await deps.breakers.run(indexUrl.origin, () =>
+        fetchIndex(indexUrl, {
+          validators: { etag: registry.etag, lastModified: registry.lastModified },
+          auth,
+          repositoryUrl: registry.url,
+          maxBytes: deps.limits.maxIndexBytes,
+          timeoutMs: deps.limits.timeoutMs,
+          bodyTimeoutMs: deps.limits.bodyTimeoutMs,
+          blockPrivateNetworks: deps.limits.blockPrivateNetworks,
+        }),
+      );
+
+      const unchanged = (result: Partial<SyncResult>): SyncResult => ({
+        outcome: "unchanged",
+        httpStatus: fetched.status,
+        bytes: 0,
+        chartsSeen: null,
+        versionsAdded: 0,
+        versionsRemoved: 0,
+        etag: registry.etag,
+        lastModified: registry.lastModified,
+        contentHash: registry.contentHash,
+        ...result,
+      });
+
+      if (!fetched.changed) {
+        await finish(deps, leased, unchanged({}));
+        log.info("Index not modified (304)");
+        return;
+      }
+      const contentHash = indexContentHash(fetched.body);
+      const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
+      if (contentHash === registry.contentHash) {
+        await finish(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
+        log.info("Index content unchanged (same content hash)");
+        return;
+      }
+
+      const parsed = parseIndex(fetched.body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
+      const snapshot = indexSnapshot(parsed, fetched.url);
+      if (snapshot.versions.length === 0 && snapshot.problems.length > 0) {
+        throw new InputError(`index.yaml of "${registry.name}" has no usable version: ${snapshot.problems[0]}`, {
+          code: "invalid_index",
+        });
+      }
+      const changes = diffIndex(snapshot.charts, snapshot.versions, await deps.versions.storedVersions(registry.id));
+      await deps.versions.apply(registry.id, changes);
+      context.working();
+      await deps.syncRuns.renewLease(leased.syncRunId);
+
+      const queued = await queueDownloads(deps, registry.id, snapshot.downloadUrls);
+      context.working();
+      await finish(deps, leased, {
+        outcome: "updated",
+        httpStatus: fetched.status,
+        bytes: fetched.body.byteLength,
+        chartsSeen: snapshot.charts.length,
+        versionsAdded: changes.added.length,
+        versionsRemoved: changes.removedIds.length,
+        ...validators,
+      });
+      log.info(
+        {
+          charts: snapshot.charts.length,
+          versions: snapshot.versions.length,
+          added: changes.added.length,
+          refetched: changes.refetch.length,
+          removed: changes.removedIds.length,
+          queued,
+          problems: snapshot.problems.length,
+        },
+        "Index synced",
+      );
+    },
+    async onRetry(payload: SyncRequested, error: unknown): Promise<void> {
+      await deps.syncRuns.recordRetry(payload.syncRunId, toStoredError(error));
+    },
+    async onGiveUp(payload: SyncRequested, error: unknown): Promise<void> {
+      const stored = toStoredError(error);
+      const failed = await deps.syncRuns.fail(payload.syncRunId, stored, error instanceof UpstreamError ? error.status : null);
+      if (failed) {
+        await deps.publisher.publish(registrySyncFinished, {
+          ...failed,
+          syncRunId: payload.syncRunId,
+          outcome: "failed",
+          versionsAdded: 0,
+          versionsRemoved: 0,
+          error: stored,
+          at: new Date().toISOString(),
+        });
+      }
+    },
+  };
+}
+
+/** Publishes a download request for every version of the registry still waiting for its archive. */
+async function queueDownloads(
+  deps: SyncHttpRegistryDependencies,
+  registryId: string,
+  downloadUrls: ReadonlyMap<string, string>,
+): Promise<number> {
+  const pending = await deps.versions.pendingDownloads(registryId);
+  const requests = [];
+  for (const version of pending) {
+    const url = downloadUrls.get(`${version.chart}\u0000${version.version}`);
+    if (url === undefined) {
+      await deps.versions.markFailed(version.id, {
+        code: "invalid_index",
+        message: `${version.chart}@${version.version} has no usable download URL in index.yaml`,
+        cause: null,
+        solution: "Verify the registry is properly configured",
+      });
+      continue;
+    }
+    requests.push({
+      registryId,
+      versionId: version.id,
+      chart: version.chart,
+      version: version.version,
+      url,
+      expectedDigest: verifiableDigest(version.digest),
+    });
+  }
+  return await deps.publisher.publishMany(chartDownloadRequested, requests);
+}
+
+async function finish(deps: SyncHttpRegistryDependencies, leased: LeasedSync, result: SyncResult): Promise<void> {
+  await deps.syncRuns.finish(leased.syncRunId, result);
+  await publishSyncEvent(deps, registrySyncFinished, leased, result);
+}
+
+async function publishSyncEvent(
+  deps: SyncHttpRegistryDependencies,
+  contract: typeof registrySyncStarted,
+  leased: LeasedSync,
+  result: SyncResult | null,
+): Promise<void> {
+  await deps.publisher.publish(contract, {
+    organizationId: leased.registry.organizationId,
+    registryId: leased.registry.id,
+    syncRunId: leased.syncRunId,
+    outcome: result?.outcome ?? null,
+    versionsAdded: result?.versionsAdded ?? 0,
+    versionsRemoved: result?.versionsRemoved ?? 0,
+    error: null,
+    at: new Date().toISOString(),
+  });
+}

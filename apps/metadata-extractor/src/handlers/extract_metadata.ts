@@ -1,0 +1,81 @@
+import { readChartArchive, type ChartArchiveLimits } from "@charthouse/chart-archive";
+import { chartDownloaded, chartVersionFailed, chartVersionReady, type ChartDownloaded } from "@charthouse/contracts";
+import type { ChartVersionRepository } from "@charthouse/db";
+import { InputError, toStoredError, UnavailableError } from "@charthouse/errors";
+import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
+import type { z } from "zod";
+
+/** What the extractor needs. */
+export interface ExtractMetadataDependencies {
+  versions: ChartVersionRepository;
+  archives: ArchiveStore;
+  publisher: Publisher;
+  limits: ChartArchiveLimits;
+}
+
+/**
+ * Reads Chart.yaml, README, values.yaml and values.schema.json out of a stored archive and
+ * makes the version `ready`. An archive that is not a valid chart makes it `failed` at once.
+ */
+export function extractMetadataHandler(deps: ExtractMetadataDependencies): MessageHandler<z.ZodType<ChartDownloaded>> {
+  return {
+    contract: chartDownloaded,
+    async handle(payload: ChartDownloaded, context: DeliveryContext): Promise<void> {
+      const work = await deps.versions.work(payload.versionId);
+      if (!work || work.state !== "downloaded") {
+        context.log.info({ state: work?.state ?? "gone" }, "Version is not waiting for extraction; skipped");
+        return;
+      }
+      const bytes = await deps.archives.get(payload.archiveSha256);
+      if (!bytes) {
+        throw new UnavailableError(`Archive ${payload.archiveSha256} of ${work.chart}@${work.version} is not in the store yet`, {
+          code: "unavailable",
+        });
+      }
+      const contents = await readChartArchive(bytes, deps.limits);
+      if (contents.chartName !== work.chart) {
+        throw new InputError(
+          `The archive of ${work.chart}@${work.version} holds chart "${contents.chartName}", not "${work.chart}"`,
+          { code: "invalid_chart" },
+        );
+      }
+      const ready = await deps.versions.markReady(payload.versionId, {
+        chartYaml: contents.chartYaml,
+        readme: contents.readme,
+        valuesYaml: contents.values,
+        valuesSchema: contents.valuesSchema,
+        valuesSchemaError: contents.valuesSchemaError,
+      });
+      if (ready) {
+        context.log.info({ chart: work.chart, version: work.version }, "Chart version ready");
+        await publishEvent(deps, chartVersionReady, work, null);
+      }
+    },
+    async onRetry(payload: ChartDownloaded, error: unknown): Promise<void> {
+      await deps.versions.recordRetry(payload.versionId, toStoredError(error));
+    },
+    async onGiveUp(payload: ChartDownloaded, error: unknown): Promise<void> {
+      const stored = toStoredError(error);
+      await deps.versions.markFailed(payload.versionId, stored);
+      const work = await deps.versions.work(payload.versionId);
+      if (work) await publishEvent(deps, chartVersionFailed, work, stored);
+    },
+  };
+}
+
+async function publishEvent(
+  deps: ExtractMetadataDependencies,
+  contract: typeof chartVersionReady,
+  work: NonNullable<Awaited<ReturnType<ChartVersionRepository["work"]>>>,
+  error: ReturnType<typeof toStoredError> | null,
+): Promise<void> {
+  await deps.publisher.publish(contract, {
+    organizationId: work.registry.organizationId,
+    registryId: work.registry.id,
+    versionId: work.id,
+    chart: work.chart,
+    version: work.version,
+    error,
+    at: new Date().toISOString(),
+  });
+}
