@@ -1,0 +1,173 @@
+import { readFile } from "node:fs/promises";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runHelm, startNginx, waitFor, type NginxServer } from "@charthouse/testing";
+import { startCharthouse, type CharthouseUnderTest } from "./support/charthouse_under_test.ts";
+import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
+
+interface Registry {
+  id: string;
+  status: { state: string; versions: number; versions_pending: number; versions_failed: number; last_outcome: string | null };
+}
+interface List<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+interface SyncRun {
+  id: string;
+  outcome: string | null;
+  http_status: number | null;
+  versions_added: number;
+  finished_at: string | null;
+}
+
+const schema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  properties: { replicaCount: { type: "integer", default: 1, description: "How many pods" } },
+};
+
+let charthouse: CharthouseUnderTest;
+let repository: ChartRepositoryFolder;
+let nginx: NginxServer;
+
+async function registryWhen(id: string, done: (r: Registry) => boolean, what: string): Promise<Registry> {
+  return await waitFor(
+    async () => {
+      const { body } = await charthouse.api<Registry>("GET", `/registries/${id}`);
+      return done(body) ? body : false;
+    },
+    { what, timeoutMs: 60_000, intervalMs: 250 },
+  );
+}
+
+async function syncRuns(id: string): Promise<SyncRun[]> {
+  return (await charthouse.api<List<SyncRun>>("GET", `/registries/${id}/syncs`)).body.items;
+}
+
+async function syncNow(id: string): Promise<SyncRun> {
+  const { status, body } = await charthouse.api<{ sync_id: string }>("POST", `/registries/${id}/sync`);
+  expect(status).toBe(202);
+  return await waitFor(
+    async () => (await syncRuns(id)).find((run) => run.id === body.sync_id && run.finished_at !== null) ?? false,
+    { what: "the manual sync to finish", timeoutMs: 30_000, intervalMs: 200 },
+  );
+}
+
+/** What helm show printed, less the one newline it adds after the file (fmt.Println). */
+function helmPrinted(output: string): string {
+  return output.endsWith("\n") ? output.slice(0, -1) : output;
+}
+
+async function versionRowsWrittenSince(since: Date): Promise<number> {
+  const client = new pg.Client({ connectionString: charthouse.databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query("SELECT count(*)::int AS n FROM chart_versions WHERE updated_at > $1", [since]);
+    return (result.rows[0] as { n: number }).n;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  repository = await makeChartRepository([
+    { name: "web", version: "1.0.0", readme: "# web\n\nServes pages.\n", values: "replicaCount: 1\nimage: nginx\n", schema },
+    { name: "web", version: "1.1.0+build.7", readme: "# web 1.1\n", values: "replicaCount: 2\n" },
+    { name: "db", version: "0.1.0", values: "storage: 1Gi\n" },
+  ]);
+  nginx = await startNginx({ root: repository.root, gzip: true });
+  charthouse = await startCharthouse();
+});
+
+afterAll(async () => {
+  await charthouse?.stop();
+  await nginx?.stop();
+});
+
+describe("an HTTP chart repository served by nginx, charts made by helm", () => {
+  let registryId: string;
+
+  it("syncs every version to ready after the registry is added through the API", async () => {
+    const created = await charthouse.api<Registry>("POST", "/registries", { name: "local-charts", url: `${nginx.url}/` });
+    expect(created.status).toBe(201);
+    registryId = created.body.id;
+    const ready = await registryWhen(
+      registryId,
+      (r) => r.status.versions === 3 && r.status.versions_pending === 0,
+      "every version to be ready",
+    );
+    expect(ready.status.versions_failed).toBe(0);
+    expect(ready.status.state).toBe("ok");
+  });
+
+  it("serves README, values and schema equal to what helm show prints for the same archive", async () => {
+    const archive = `${repository.root}/web-1.0.0.tgz`;
+    const readme = await charthouse.api<string>("GET", `/registries/${registryId}/charts/web/versions/1.0.0/readme`);
+    expect(readme.status).toBe(200);
+    expect(readme.body).toBe(helmPrinted(await runHelm(["show", "readme", archive])));
+    const values = await charthouse.api<string>("GET", `/registries/${registryId}/charts/web/versions/1.0.0/values`);
+    expect(values.body).toBe(helmPrinted(await runHelm(["show", "values", archive])));
+    const served = await charthouse.api<unknown>("GET", `/registries/${registryId}/charts/web/versions/1.0.0/schema`);
+    expect(served.body).toEqual(schema);
+    const tgz = await fetch(`${charthouse.apiUrl}/api/v1/registries/${registryId}/charts/web/versions/1.0.0/archive`, {
+      headers: { authorization: `Bearer ${charthouse.token}` },
+    });
+    expect(Buffer.from(await tgz.arrayBuffer()).equals(await readFile(archive))).toBe(true);
+  });
+
+  it("keeps +build versions and orders versions newest first", async () => {
+    const versions = await charthouse.api<List<{ version: string; state: string }>>(
+      "GET",
+      `/registries/${registryId}/charts/web/versions`,
+    );
+    expect(versions.body.items.map((v) => v.version)).toEqual(["1.1.0+build.7", "1.0.0"]);
+    const one = await charthouse.api<{ state: string }>(
+      "GET",
+      `/registries/${registryId}/charts/web/versions/${encodeURIComponent("1.1.0+build.7")}`,
+    );
+    expect(one.body.state).toBe("ready");
+  });
+
+  it("ends an unchanged sync on a 304 without writing version rows", async () => {
+    await nginx.clearAccessLog();
+    const before = new Date();
+    const run = await syncNow(registryId);
+    expect(run.outcome).toBe("unchanged");
+    expect(run.http_status).toBe(304);
+    const requests = await nginx.accessLog();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ path: "/index.yaml", status: 304, ifNoneMatch: true });
+    expect(await versionRowsWrittenSince(before)).toBe(0);
+  });
+
+  it("picks up a version published to the repository on the next sync", async () => {
+    await repository.add({ name: "db", version: "0.2.0", values: "storage: 2Gi\n" });
+    const run = await syncNow(registryId);
+    expect(run.outcome).toBe("updated");
+    expect(run.versions_added).toBe(1);
+    await registryWhen(registryId, (r) => r.status.versions === 4 && r.status.versions_pending === 0, "the new version");
+    const values = await charthouse.api<string>("GET", `/registries/${registryId}/charts/db/versions/0.2.0/values`);
+    expect(values.body).toBe("storage: 2Gi\n");
+  });
+});
+
+describe("a repository server without validators (ChartMuseum, Nexus)", () => {
+  it("ends an unchanged sync on the content hash", async () => {
+    const plain = await startNginx({ root: repository.root, validators: false });
+    try {
+      const created = await charthouse.api<Registry>("POST", "/registries", { name: "no-validators", url: plain.url });
+      await registryWhen(created.body.id, (r) => r.status.versions === 4 && r.status.versions_pending === 0, "first sync");
+      await plain.clearAccessLog();
+      const before = new Date();
+      const run = await syncNow(created.body.id);
+      expect(run.outcome).toBe("unchanged");
+      expect(run.http_status).toBe(200);
+      const requests = await plain.accessLog();
+      expect(requests.map((r) => [r.path, r.status])).toEqual([["/index.yaml", 200]]);
+      expect(await versionRowsWrittenSince(before)).toBe(0);
+    } finally {
+      await plain.stop();
+    }
+  });
+});

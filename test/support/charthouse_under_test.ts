@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { startStack, type ServiceName, type Stack } from "@charthouse/stack";
+import { createTestDatabase, freePort, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
+
+/** A whole Charthouse for one test file: every service as its own process on a private NATS and database. */
+export interface CharthouseUnderTest {
+  apiUrl: string;
+  token: string;
+  secretKey: string;
+  databaseUrl: string;
+  natsUrl: string;
+  /** Every line every service printed so far. */
+  logs(): string;
+  /** Calls the REST API with the admin token; returns status and parsed JSON (or text). */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
+  stack: Stack;
+  stop(): Promise<void>;
+}
+
+/** Starts Charthouse with `copies` copies of each service and waits until its API is ready. */
+export async function startCharthouse(
+  options: { copies?: number; env?: Record<string, string>; only?: readonly ServiceName[] } = {},
+): Promise<CharthouseUnderTest> {
+  let database: TestDatabase | undefined;
+  let nats: NatsServer | undefined;
+  try {
+    database = await createTestDatabase("charthouse_e2e");
+    nats = await startNatsServer();
+    const token = `ch_test_${randomBytes(16).toString("hex")}`;
+    const secretKey = randomBytes(32).toString("base64");
+    const apiPort = await freePort();
+    const lines: string[] = [];
+    const stack = startStack({
+      env: {
+        DATABASE_URL: database.url,
+        NATS_URL: nats.url,
+        CHARTHOUSE_BOOTSTRAP_TOKEN: token,
+        CHARTHOUSE_SECRET_KEY: secretKey,
+        LOG_LEVEL: "info",
+        CHARTHOUSE_CIRCUIT_RESET_MS: "2000",
+        ...options.env,
+      },
+      copies: options.copies ?? 1,
+      port: (service, copy) => (service === "registry-api" && copy === 0 ? apiPort : 0),
+      output: (_service, _copy, chunk) => lines.push(chunk.toString("utf8")),
+      ...(options.only ? { only: options.only } : {}),
+    });
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitFor(
+      async () => {
+        const crashed = stack.processes.find((p) => p.child.exitCode !== null);
+        if (crashed) throw new Error(`${crashed.service} exited with ${crashed.child.exitCode}:\n${lines.join("").slice(-4000)}`);
+        const response = await fetch(`${apiUrl}/readyz`).catch(() => null);
+        return response?.ok === true;
+      },
+      { what: "registry-api to be ready", timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const db = database;
+    const natsServer = nats;
+    return {
+      apiUrl,
+      token,
+      secretKey,
+      databaseUrl: database.url,
+      natsUrl: nats.url,
+      logs: () => lines.join(""),
+      stack,
+      async api<T>(method: string, path: string, body?: unknown) {
+        const response = await fetch(`${apiUrl}/api/v1${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await response.text();
+        const type = response.headers.get("content-type") ?? "";
+        const parsed = type.includes("json") && text ? (JSON.parse(text) as T) : (text as T);
+        return { status: response.status, body: parsed, headers: response.headers };
+      },
+      async stop() {
+        await stack.stop();
+        await natsServer.stop();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await nats?.stop().catch(() => undefined);
+    await database?.drop().catch(() => undefined);
+    throw err;
+  }
+}
