@@ -3,8 +3,9 @@
  * credential key and an admin token kept in .local/ unless the environment sets them.
  */
 import { join } from "node:path";
-import { localSecrets, startStack, workspaceRoot } from "@charthouse/stack";
+import { buildServices, localSecrets, startStack, workspaceRoot } from "@charthouse/stack";
 
+await buildServices(workspaceRoot);
 const secrets = localSecrets(join(workspaceRoot, ".local"));
 const env = {
   CHARTHOUSE_SECRET_KEY: process.env["CHARTHOUSE_SECRET_KEY"] ?? secrets.secretKey,

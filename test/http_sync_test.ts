@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHelm, startNginx, waitFor, type NginxServer } from "@charthouse/testing";
-import { startCharthouse, type CharthouseUnderTest } from "./support/charthouse_under_test.ts";
+import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
 import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
 
 interface Registry {

@@ -52,11 +52,10 @@ export interface VersionChanges {
 }
 
 /** A version waiting for its archive. */
-export interface PendingDownload {
+export interface PendingVersion {
   id: string;
   chart: string;
   version: string;
-  url: string | null;
   digest: string | null;
 }
 
@@ -102,13 +101,10 @@ export class ChartVersionRepository {
     );
   }
 
-  /**
-   * Applies a diff in one transaction with a handful of set-based statements, whatever the
-   * number of versions: no round trip per version.
-   */
-  async apply(registryId: string, changes: VersionChanges): Promise<void> {
+  /** Inserts or updates the registry's charts, and zeroes the counts of charts the index dropped. */
+  async upsertCharts(registryId: string, charts: readonly IndexedChart[]): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await queryRows(tx, 
+      await queryRows(tx,
         `INSERT INTO charts (registry_id, name, description, icon, home, keywords, latest_version, app_version, deprecated, versions)
          SELECT $1, x.name, x.description, x.icon, x.home, ARRAY(SELECT jsonb_array_elements_text(x.keywords)),
                 x.latest_version, x.app_version, x.deprecated, x.versions
@@ -122,27 +118,46 @@ export class ChartVersionRepository {
                 charts.app_version, charts.deprecated, charts.versions)
            IS DISTINCT FROM (EXCLUDED.description, EXCLUDED.icon, EXCLUDED.home, EXCLUDED.keywords,
                 EXCLUDED.latest_version, EXCLUDED.app_version, EXCLUDED.deprecated, EXCLUDED.versions)`,
-        [registryId, JSON.stringify(changes.charts.map(chartRecord))],
+        [registryId, JSON.stringify(charts.map(chartRecord))],
       );
-      await queryRows(tx, 
+      await queryRows(tx,
         "UPDATE charts SET versions = 0, updated_at = now() WHERE registry_id = $1 AND versions > 0 AND NOT (name = ANY($2::text[]))",
-        [registryId, changes.charts.map((c) => c.name)],
+        [registryId, charts.map((c) => c.name)],
       );
+    });
+  }
+
+  /**
+   * Applies one slice of a diff (charts already upserted) in one transaction of a few set-based
+   * statements: no round trip per version. Returns the versions this slice put in `discovered`,
+   * which need their archive; a version that already existed (an earlier, interrupted attempt)
+   * is not returned: pendingDownloads() finds it.
+   */
+  async applyVersions(registryId: string, changes: Omit<VersionChanges, "charts">): Promise<PendingVersion[]> {
+    return await this.#db.transaction(async (tx) => {
+      const pending: PendingVersion[] = [];
       if (changes.added.length > 0) {
-        await queryRows(tx, 
-          `INSERT INTO chart_versions (chart_id, registry_id, version, digest, app_version, description, created,
-                  deprecated, urls, oci_reference, index_metadata)
-           SELECT c.id, $1, x.version, x.digest, x.app_version, x.description, x.created, x.deprecated,
-                  ARRAY(SELECT jsonb_array_elements_text(x.urls)), x.oci_reference, x.index_metadata
-             FROM jsonb_to_recordset($2::jsonb) AS x(chart text, version text, digest text, app_version text,
-                  description text, created text, deprecated boolean, urls jsonb, oci_reference text, index_metadata jsonb)
-             JOIN charts c ON c.registry_id = $1 AND c.name = x.chart
-           ON CONFLICT (chart_id, version) DO NOTHING`,
-          [registryId, JSON.stringify(changes.added.map(versionRecord))],
+        pending.push(
+          ...(await queryRows<PendingVersion>(tx,
+            `WITH inserted AS (
+               INSERT INTO chart_versions (chart_id, registry_id, version, digest, app_version, description, created,
+                      deprecated, urls, oci_reference, index_metadata)
+               SELECT c.id, $1, x.version, x.digest, x.app_version, x.description, x.created, x.deprecated,
+                      ARRAY(SELECT jsonb_array_elements_text(x.urls)), x.oci_reference, x.index_metadata
+                 FROM jsonb_to_recordset($2::jsonb) AS x(chart text, version text, digest text, app_version text,
+                      description text, created text, deprecated boolean, urls jsonb, oci_reference text, index_metadata jsonb)
+                 JOIN charts c ON c.registry_id = $1 AND c.name = x.chart
+               ON CONFLICT (chart_id, version) DO NOTHING
+               RETURNING id, chart_id, version, digest
+             )
+             SELECT inserted.id, c.name AS chart, inserted.version, inserted.digest
+               FROM inserted JOIN charts c ON c.id = inserted.chart_id`,
+            [registryId, JSON.stringify(changes.added.map(versionRecord))],
+          )),
         );
       }
       if (changes.refetch.length > 0) {
-        await queryRows(tx, 
+        await queryRows(tx,
           `UPDATE chart_versions v SET digest = x.digest, app_version = x.app_version, description = x.description,
                   created = x.created, deprecated = x.deprecated, urls = ARRAY(SELECT jsonb_array_elements_text(x.urls)),
                   oci_reference = x.oci_reference, index_metadata = x.index_metadata,
@@ -154,9 +169,10 @@ export class ChartVersionRepository {
             WHERE v.id = x.id`,
           [JSON.stringify(changes.refetch.map((v) => ({ id: v.id, ...versionRecord(v) })))],
         );
+        pending.push(...changes.refetch.map((v) => ({ id: v.id, chart: v.chart, version: v.version, digest: v.digest })));
       }
       if (changes.updated.length > 0) {
-        await queryRows(tx, 
+        await queryRows(tx,
           `UPDATE chart_versions v SET deprecated = x.deprecated, description = x.description,
                   app_version = x.app_version, index_metadata = x.index_metadata, updated_at = now()
              FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, deprecated boolean, description text, app_version text,
@@ -166,18 +182,19 @@ export class ChartVersionRepository {
         );
       }
       if (changes.removedIds.length > 0) {
-        await queryRows(tx, 
+        await queryRows(tx,
           "UPDATE chart_versions SET state = 'removed', removed_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])",
           [changes.removedIds],
         );
       }
+      return pending;
     });
   }
 
   /** Versions of a registry still waiting for their archive (new, or retried after a crash). */
-  async pendingDownloads(registryId: string): Promise<PendingDownload[]> {
+  async pendingDownloads(registryId: string): Promise<PendingVersion[]> {
     return await queryRows(this.#db, 
-      `SELECT v.id, c.name AS chart, v.version, v.urls[1] AS url, v.digest
+      `SELECT v.id, c.name AS chart, v.version, v.digest
          FROM chart_versions v JOIN charts c ON c.id = v.chart_id
         WHERE v.registry_id = $1 AND v.state = 'discovered'`,
       [registryId],

@@ -12,7 +12,7 @@ export {
   type ExtractedMetadata,
   type IndexedChart,
   type IndexedVersion,
-  type PendingDownload,
+  type PendingVersion,
   type StoredVersion,
   type VersionChanges,
   type VersionWork,

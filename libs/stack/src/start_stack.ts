@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { serviceBundle } from "./build_services.ts";
 import { services, type ServiceName } from "./services.ts";
 
 /** The root of the workspace (libs/stack/src -> ../../..). */
@@ -37,7 +38,7 @@ export interface Stack {
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts every service as its own process, `copies` times each. */
+/** Starts every service as its own process, `copies` times each, from its bundle (see buildServices). */
 export function startStack(options: StackOptions): Stack {
   const copies = options.copies ?? 1;
   const processes: ServiceProcess[] = [];
@@ -45,7 +46,7 @@ export function startStack(options: StackOptions): Stack {
     if (options.only && !options.only.includes(service.name)) continue;
     for (let copy = 0; copy < copies; copy++) {
       const port = options.port?.(service.name, copy) ?? (copy === 0 ? service.defaultPort : 0);
-      const child = spawn(process.execPath, ["--import", "tsx", `apps/${service.name}/src/main.ts`], {
+      const child = spawn(process.execPath, ["--enable-source-maps", serviceBundle(workspaceRoot, service.name)], {
         cwd: workspaceRoot,
         env: { ...process.env, ...options.env, PORT: String(port) },
         stdio: options.output ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],

@@ -46,3 +46,17 @@ export function isEmptyDiff(changes: VersionChanges): boolean {
 function versionKey(chart: string, version: string): string {
   return `${chart}\u0000${version}`;
 }
+
+/** Cuts a diff's version changes into slices of at most `size` versions each. */
+export function* diffSlices(changes: VersionChanges, size: number): Generator<Omit<VersionChanges, "charts">> {
+  const { added, refetch, updated, removedIds } = changes;
+  const longest = Math.max(added.length, refetch.length, updated.length, removedIds.length);
+  for (let start = 0; start < longest; start += size) {
+    yield {
+      added: added.slice(start, start + size),
+      refetch: refetch.slice(start, start + size),
+      updated: updated.slice(start, start + size),
+      removedIds: removedIds.slice(start, start + size),
+    };
+  }
+}

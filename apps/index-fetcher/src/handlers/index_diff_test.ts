@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IndexedVersion, StoredVersion } from "@charthouse/db";
-import { diffIndex } from "./index_diff.ts";
+import { diffIndex, diffSlices } from "./index_diff.ts";
 
 function indexed(chart: string, version: string, digest: string | null, deprecated = false): IndexedVersion {
   return { chart, version, digest, deprecated, appVersion: null, description: null, created: null, urls: [], indexMetadata: {} };
@@ -48,5 +48,14 @@ describe("diffIndex()", () => {
     const changes = diffIndex([], [indexed("a-1", "0", "x")], [stored("v1", "a", "1-0", "x")]);
     expect(changes.added).toHaveLength(1);
     expect(changes.removedIds).toEqual(["v1"]);
+  });
+});
+
+describe("diffSlices()", () => {
+  it("cuts every kind of change into slices without losing or repeating one", () => {
+    const added = Array.from({ length: 5 }, (_, i) => indexed("a", `1.0.${i}`, "d"));
+    const slices = [...diffSlices({ charts: [], added, refetch: [], updated: [], removedIds: ["x", "y", "z"] }, 2)];
+    expect(slices.map((s) => s.added.length)).toEqual([2, 2, 1]);
+    expect(slices.flatMap((s) => s.removedIds)).toEqual(["x", "y", "z"]);
   });
 });

@@ -1,9 +1,7 @@
 import {
-  chartDownloadRequested,
   registrySyncFinished,
   registrySyncStarted,
   syncRequestedHttp,
-  verifiableDigest,
   type SyncRequested,
 } from "@charthouse/contracts";
 import type { ChartVersionRepository, LeasedSync, SyncResult, SyncRunRepository } from "@charthouse/db";
@@ -12,9 +10,14 @@ import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/mes
 import type { HostBreakers } from "@charthouse/outbound-http";
 import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
 import type { z } from "zod";
-import { diffIndex } from "./index_diff.ts";
+import { DownloadQueue } from "./download_queue.ts";
+import { diffIndex, diffSlices } from "./index_diff.ts";
 import { indexUrlOf } from "./index_location.ts";
 import { indexSnapshot } from "./index_snapshot.ts";
+import { PhaseTimer } from "./phase_timer.ts";
+
+/** Versions written per transaction; each slice's downloads are queued while the next is written. */
+const WRITE_SLICE = 2_000;
 
 /** Turns a registry's sealed credential into an Authorization header value. */
 export type Authorize = (credential: LeasedSync["registry"]["credential"]) => Promise<string | undefined>;
@@ -94,6 +97,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
         return;
       }
 
+      const phases = new PhaseTimer();
       const parsed = parseIndex(fetched.body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
       const snapshot = indexSnapshot(parsed, fetched.url);
       if (snapshot.versions.length === 0 && snapshot.problems.length > 0) {
@@ -101,12 +105,24 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
           code: "invalid_index",
         });
       }
+      phases.mark("parse");
       const changes = diffIndex(snapshot.charts, snapshot.versions, await deps.versions.storedVersions(registry.id));
-      await deps.versions.apply(registry.id, changes);
-      context.working();
+      phases.mark("diff");
+      await deps.versions.upsertCharts(registry.id, changes.charts);
+      const queue = new DownloadQueue(deps, registry.id, snapshot.downloadUrls);
+      let inserted = 0;
+      for (const slice of diffSlices(changes, WRITE_SLICE)) {
+        const pending = await deps.versions.applyVersions(registry.id, slice);
+        inserted += pending.length - slice.refetch.length;
+        queue.add(pending);
+        context.working();
+      }
       await deps.syncRuns.renewLease(leased.syncRunId);
-
-      const queued = await queueDownloads(deps, registry.id, snapshot.downloadUrls);
+      phases.mark("write");
+      // Versions inserted by an earlier attempt of this sync were not returned above.
+      if (leased.attempts > 1 || inserted < changes.added.length) await queue.addLeftovers();
+      const queued = await queue.drain();
+      phases.mark("queue");
       context.working();
       await finish(deps, leased, {
         outcome: "updated",
@@ -126,6 +142,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
           removed: changes.removedIds.length,
           queued,
           problems: snapshot.problems.length,
+          phasesMs: phases.durations(),
         },
         "Index synced",
       );
@@ -149,37 +166,6 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       }
     },
   };
-}
-
-/** Publishes a download request for every version of the registry still waiting for its archive. */
-async function queueDownloads(
-  deps: SyncHttpRegistryDependencies,
-  registryId: string,
-  downloadUrls: ReadonlyMap<string, string>,
-): Promise<number> {
-  const pending = await deps.versions.pendingDownloads(registryId);
-  const requests = [];
-  for (const version of pending) {
-    const url = downloadUrls.get(`${version.chart}\u0000${version.version}`);
-    if (url === undefined) {
-      await deps.versions.markFailed(version.id, {
-        code: "invalid_index",
-        message: `${version.chart}@${version.version} has no usable download URL in index.yaml`,
-        cause: null,
-        solution: "Verify the registry is properly configured",
-      });
-      continue;
-    }
-    requests.push({
-      registryId,
-      versionId: version.id,
-      chart: version.chart,
-      version: version.version,
-      url,
-      expectedDigest: verifiableDigest(version.digest),
-    });
-  }
-  return await deps.publisher.publishMany(chartDownloadRequested, requests);
 }
 
 async function finish(deps: SyncHttpRegistryDependencies, leased: LeasedSync, result: SyncResult): Promise<void> {

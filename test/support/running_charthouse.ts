@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { startStack, type ServiceName, type Stack } from "@charthouse/stack";
+import { buildServices, startStack, workspaceRoot, type ServiceName, type Stack } from "@charthouse/stack";
 import { createTestDatabase, freePort, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
 
 /** A whole Charthouse for one test file: every service as its own process on a private NATS and database. */
@@ -24,6 +24,7 @@ export async function startCharthouse(
   let database: TestDatabase | undefined;
   let nats: NatsServer | undefined;
   try {
+    await buildServices(workspaceRoot, options.only);
     database = await createTestDatabase("charthouse_e2e");
     nats = await startNatsServer();
     const token = `ch_test_${randomBytes(16).toString("hex")}`;

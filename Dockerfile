@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# One image for every Charthouse service; the service is chosen by the command:
+#   docker run IMAGE apps/registry-api/dist/main.js
+# Build from the repository root: docker build -t charthouse .
+
+FROM node:20-bookworm-slim AS base
+WORKDIR /app
+
+# The lockfile and every workspace's package.json, nothing else, so the npm ci layers below are
+# only rebuilt when dependencies change (and a new apps/<service> needs no edit here).
+FROM base AS manifests
+COPY . /src
+RUN mkdir /manifests \
+ && cd /src \
+ && cp package.json package-lock.json /manifests/ \
+ && find apps libs -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} /manifests/ \;
+
+# Bundles every service with esbuild into apps/<service>/dist/main.js (workspace code inlined).
+FROM base AS build
+COPY --from=manifests /manifests/ ./
+RUN npm ci --include=dev --no-audit --no-fund
+COPY . .
+RUN node --import tsx scripts/build_services.ts
+
+FROM base AS prod-deps
+COPY --from=manifests /manifests/ ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM base AS runtime
+ENV NODE_ENV=production
+# Owned by root: the service can read its code but not change it.
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/apps ./apps
+# The node user (uid 1000) of the base image, numeric so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+ENTRYPOINT ["node", "--enable-source-maps"]
+CMD ["apps/registry-api/dist/main.js"]

@@ -1,0 +1,65 @@
+import { chartDownloadRequested, verifiableDigest } from "@charthouse/contracts";
+import type { ChartVersionRepository, PendingVersion } from "@charthouse/db";
+import type { Publisher } from "@charthouse/messaging";
+
+/**
+ * Publishes a download request per version that needs its archive, in the background, while
+ * the next slice of the diff is written: Postgres and JetStream work at the same time.
+ */
+export class DownloadQueue {
+  readonly #publishing: Promise<number>[] = [];
+  readonly #queued = new Set<string>();
+
+  constructor(
+    private readonly deps: { publisher: Publisher; versions: ChartVersionRepository },
+    private readonly registryId: string,
+    /** `chart\0version` -> the archive's absolute URL. */
+    private readonly downloadUrls: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Starts publishing the requests of these versions. */
+  add(versions: readonly PendingVersion[]): void {
+    const publishing = this.#publish(versions);
+    // Handled here so an abandoned queue (a failed write) raises no unhandled rejection; drain() rethrows.
+    publishing.catch(() => undefined);
+    this.#publishing.push(publishing);
+  }
+
+  /** Waits for every request to be acknowledged by JetStream; returns how many were queued. */
+  async drain(): Promise<number> {
+    const counts = await Promise.all(this.#publishing);
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Queues versions still waiting from an earlier, interrupted attempt (not queued by this one). */
+  async addLeftovers(): Promise<void> {
+    const pending = await this.deps.versions.pendingDownloads(this.registryId);
+    this.add(pending.filter((v) => !this.#queued.has(v.id)));
+  }
+
+  async #publish(versions: readonly PendingVersion[]): Promise<number> {
+    const requests = [];
+    for (const version of versions) {
+      this.#queued.add(version.id);
+      const url = this.downloadUrls.get(`${version.chart}\u0000${version.version}`);
+      if (url === undefined) {
+        await this.deps.versions.markFailed(version.id, {
+          code: "invalid_index",
+          message: `${version.chart}@${version.version} has no usable download URL in index.yaml`,
+          cause: null,
+          solution: "Verify the registry is properly configured",
+        });
+        continue;
+      }
+      requests.push({
+        registryId: this.registryId,
+        versionId: version.id,
+        chart: version.chart,
+        version: version.version,
+        url,
+        expectedDigest: verifiableDigest(version.digest),
+      });
+    }
+    return await this.deps.publisher.publishMany(chartDownloadRequested, requests);
+  }
+}
