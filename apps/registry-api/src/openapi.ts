@@ -147,6 +147,7 @@ const schemas: Record<string, SchemaObject> = {
     versions_added: nullable("integer"),
     versions_removed: nullable("integer"),
     duration_ms: nullable("integer"),
+    attempts: int,
     error: { oneOf: [ref("StoredError"), { type: "null" }] },
   }),
   Credential: object(

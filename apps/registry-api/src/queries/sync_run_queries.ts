@@ -18,6 +18,8 @@ export interface SyncRunJson {
   versions_added: number | null;
   versions_removed: number | null;
   duration_ms: number | null;
+  /** Deliveries of this sync so far: more than 1 means it was retried with backoff. */
+  attempts: number;
   error: StoredError | null;
 }
 
@@ -36,6 +38,7 @@ interface SyncRunRow {
   versions_added: number | null;
   versions_removed: number | null;
   duration_ms: number | null;
+  attempts: number;
   error: StoredError | null;
 }
 
@@ -43,7 +46,7 @@ interface SyncRunRow {
 export async function listSyncRuns(db: DataSource, registryId: string, page: PageRequest): Promise<Page<SyncRunJson>> {
   const after = decodeKeysetCursor(page.cursor);
   const columns = `id, requested_at::text AS name, trigger, requested_at, started_at, finished_at, outcome, http_status,
-                   bytes, charts_seen, versions_added, versions_removed, duration_ms, error`;
+                   bytes, charts_seen, versions_added, versions_removed, duration_ms, attempts, error`;
   const rows = after
     ? await queryRows<SyncRunRow>(
         db,
@@ -74,6 +77,7 @@ function syncRunJson(row: SyncRunRow): SyncRunJson {
     versions_added: row.versions_added,
     versions_removed: row.versions_removed,
     duration_ms: row.duration_ms,
+    attempts: row.attempts,
     error: row.error,
   };
 }
