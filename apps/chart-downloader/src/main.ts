@@ -18,6 +18,7 @@ runService(log, async () => {
     durable: "chart-downloader",
     createHandler: ({ db, archives, publisher }) =>
       downloadChartHandler({
+        db,
         versions: new ChartVersionRepository(db),
         archives,
         publisher,

@@ -18,4 +18,5 @@ export {
   type VersionWork,
 } from "./chart_version_repository.ts";
 export { queryRows } from "./query_rows.ts";
+export { lockBusy, withTryLock } from "./advisory_lock.ts";
 export type { DataSource, EntityManager } from "typeorm";

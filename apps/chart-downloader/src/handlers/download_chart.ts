@@ -6,8 +6,8 @@ import {
   verifiableDigest,
   type ChartDownloadRequested,
 } from "@charthouse/contracts";
-import type { ChartVersionRepository, VersionWork } from "@charthouse/db";
-import { IntegrityError, toStoredError } from "@charthouse/errors";
+import { lockBusy, withTryLock, type ChartVersionRepository, type DataSource, type VersionWork } from "@charthouse/db";
+import { IntegrityError, toStoredError, UnavailableError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import { registryStream, type HostBreakers } from "@charthouse/outbound-http";
 import type { z } from "zod";
@@ -17,6 +17,7 @@ export type Authorize = (credential: VersionWork["registry"]["credential"]) => P
 
 /** What the downloader needs. */
 export interface DownloadChartDependencies {
+  db: DataSource;
   versions: ChartVersionRepository;
   archives: ArchiveStore;
   publisher: Publisher;
@@ -38,17 +39,11 @@ export function downloadChartHandler(deps: DownloadChartDependencies): MessageHa
         context.log.info({ state: work?.state ?? "gone" }, "Version is not waiting for this download; skipped");
         return;
       }
-      let sha256: string;
-      let size: number | null = payload.expectedDigest === null ? null : await deps.archives.sizeOf(payload.expectedDigest);
-      if (payload.expectedDigest !== null && size !== null) {
-        sha256 = payload.expectedDigest;
-        context.log.info({ sha256 }, "Archive already stored; not downloaded again");
-      } else {
-        const downloaded = await download(deps, payload, work, context);
-        sha256 = downloaded.sha256;
-        size = downloaded.bytes.byteLength;
-        await deps.archives.put(sha256, downloaded.bytes);
+      const stored = await storeArchive(deps, payload, work, context);
+      if (stored === lockBusy) {
+        throw new ArchiveBusyError(`Another copy is downloading the archive of ${payload.chart}@${payload.version}`);
       }
+      const { sha256, size } = stored;
       if (await deps.versions.markDownloaded(payload.versionId, sha256, size)) {
         await deps.publisher.publish(chartDownloaded, {
           registryId: payload.registryId,
@@ -59,6 +54,8 @@ export function downloadChartHandler(deps: DownloadChartDependencies): MessageHa
       }
     },
     async onRetry(payload: ChartDownloadRequested, error: unknown): Promise<void> {
+      // Waiting for another copy's download of the same archive is not a failure of this version.
+      if (error instanceof ArchiveBusyError) return;
       await deps.versions.recordRetry(payload.versionId, toStoredError(error));
     },
     async onGiveUp(payload: ChartDownloadRequested, error: unknown): Promise<void> {
@@ -78,6 +75,38 @@ export function downloadChartHandler(deps: DownloadChartDependencies): MessageHa
       }
     },
   };
+}
+
+/** Thrown (and retried shortly) while another copy downloads the same archive. */
+class ArchiveBusyError extends UnavailableError {
+  override name = "ArchiveBusyError";
+  constructor(message: string) {
+    super(message, { code: "unavailable" });
+  }
+}
+
+/**
+ * The archive's sha256 and size, downloading it only if no archive with the published digest is
+ * stored. A lock per digest, across every copy of the downloader, means one download per archive.
+ */
+async function storeArchive(
+  deps: DownloadChartDependencies,
+  payload: ChartDownloadRequested,
+  work: VersionWork,
+  context: DeliveryContext,
+): Promise<{ sha256: string; size: number } | typeof lockBusy> {
+  const digest = payload.expectedDigest;
+  const fetchAndStore = async (): Promise<{ sha256: string; size: number }> => {
+    const size = digest === null ? null : await deps.archives.sizeOf(digest);
+    if (digest !== null && size !== null) {
+      context.log.info({ sha256: digest }, "Archive already stored; not downloaded again");
+      return { sha256: digest, size };
+    }
+    const downloaded = await download(deps, payload, work, context);
+    await deps.archives.put(downloaded.sha256, downloaded.bytes);
+    return { sha256: downloaded.sha256, size: downloaded.bytes.byteLength };
+  };
+  return digest === null ? await fetchAndStore() : await withTryLock(deps.db, `archive:${digest}`, fetchAndStore);
 }
 
 async function download(
