@@ -152,6 +152,21 @@ describe("an HTTP chart repository served by nginx, charts made by helm", () => 
   });
 });
 
+describe("every service", () => {
+  it("answers /healthz, /readyz and /metrics, and the API publishes its OpenAPI document", async () => {
+    for (const [service, port] of charthouse.ports) {
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/healthz`)).status, service).toBe(200);
+      const ready = await waitFor(async () => ((await fetch(`${base}/readyz`)).ok ? true : false), { what: `${service} ready` });
+      expect(ready).toBe(true);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics, service).toContain(`service="${service}"`);
+    }
+    const openapi = await fetch(`${charthouse.apiUrl}/api/v1/openapi.json`);
+    expect(((await openapi.json()) as { openapi: string }).openapi).toMatch(/^3\.1/);
+  });
+});
+
 describe("a repository server without validators (ChartMuseum, Nexus)", () => {
   it("ends an unchanged sync on the content hash", async () => {
     const plain = await startNginx({ root: repository.root, validators: false });

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { buildServices, startStack, workspaceRoot, type ServiceName, type Stack } from "@charthouse/stack";
+import { buildServices, services, startStack, workspaceRoot, type ServiceName, type Stack } from "@charthouse/stack";
 import { createTestDatabase, freePort, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
 
 /** A whole Charthouse for one test file: every service as its own process on a private NATS and database. */
 export interface CharthouseUnderTest {
   apiUrl: string;
+  /** The HTTP port (/healthz, /readyz, /metrics) of each service's first copy. */
+  ports: ReadonlyMap<ServiceName, number>;
   token: string;
   secretKey: string;
   databaseUrl: string;
@@ -29,7 +31,9 @@ export async function startCharthouse(
     nats = await startNatsServer();
     const token = `ch_test_${randomBytes(16).toString("hex")}`;
     const secretKey = randomBytes(32).toString("base64");
-    const apiPort = await freePort();
+    const ports = new Map<ServiceName, number>();
+    for (const service of services) ports.set(service.name, await freePort());
+    const apiPort = ports.get("registry-api")!;
     const lines: string[] = [];
     const stack = startStack({
       env: {
@@ -42,7 +46,7 @@ export async function startCharthouse(
         ...options.env,
       },
       copies: options.copies ?? 1,
-      port: (service, copy) => (service === "registry-api" && copy === 0 ? apiPort : 0),
+      port: (service, copy) => (copy === 0 ? ports.get(service)! : 0),
       output: (_service, _copy, chunk) => lines.push(chunk.toString("utf8")),
       ...(options.only ? { only: options.only } : {}),
     });
@@ -60,6 +64,7 @@ export async function startCharthouse(
     const natsServer = nats;
     return {
       apiUrl,
+      ports,
       token,
       secretKey,
       databaseUrl: database.url,
