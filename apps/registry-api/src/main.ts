@@ -1,4 +1,5 @@
 import { createSecretBox, parseSecretKey, secretKeyId, type SecretBox } from "@charthouse/credentials";
+import { openDatabase, sqlClientOf } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { openConnections, runService, startHealthEndpoints } from "@charthouse/service-runtime";
 import { mountApi } from "./app.ts";
@@ -11,11 +12,13 @@ const log = createLogger("registry-api", { level: config.LOG_LEVEL });
 runService(log, async () => {
   const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY);
   if (secretBox === null) log.warn("CHARTHOUSE_SECRET_KEY is not set: credentials cannot be created");
-  // Postgres (migrated), NATS with every stream, the publisher and the archive store.
-  const connections = await openConnections("registry-api", config, log);
-  await bootstrapDefaultOrganization(connections.db, config.CHARTHOUSE_BOOTSTRAP_TOKEN);
+  // Postgres (migrated) through TypeORM for the API's reads, NATS with every stream, the
+  // publisher and the archive store.
+  const dataSource = await openDatabase(config.DATABASE_URL, { poolSize: 20 });
+  const connections = await openConnections("registry-api", config, log, { db: sqlClientOf(dataSource) });
+  await bootstrapDefaultOrganization(dataSource, config.CHARTHOUSE_BOOTSTRAP_TOKEN);
   const context = {
-    db: connections.db,
+    db: dataSource,
     publisher: connections.publisher,
     archives: connections.archives,
     log,
@@ -27,7 +30,7 @@ runService(log, async () => {
     async stop() {
       await http.close();
       await connections.nats.drain();
-      await connections.db.destroy();
+      await connections.db.close();
     },
   };
 });

@@ -1,5 +1,5 @@
 import { syncRequestedHttp, syncRequestedOci } from "@charthouse/contracts";
-import { SyncRunRepository, type DataSource } from "@charthouse/db";
+import { sqlClientOf, SyncRunRepository, type DataSource } from "@charthouse/db";
 import type { Publisher } from "@charthouse/messaging";
 
 /** A sync the API asked for: its run id and whether an active one was reused. */
@@ -18,7 +18,7 @@ export async function requestSync(
   publisher: Publisher,
   request: { registryId: string; trigger: "manual" | "create" },
 ): Promise<RequestedSyncRun> {
-  const run = await new SyncRunRepository(db).request(request.registryId, request.trigger);
+  const run = await new SyncRunRepository(sqlClientOf(db)).request(request.registryId, request.trigger);
   await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, {
     registryId: run.registryId,
     syncRunId: run.syncRunId,

@@ -21,7 +21,7 @@ runService(log, async () => {
       await loop.stop();
       await http.close();
       await connections.nats.drain();
-      await connections.db.destroy();
+      await connections.db.close();
     },
   };
 });

@@ -1,5 +1,4 @@
-import type { DataSource } from "typeorm";
-import { queryRows } from "./query_rows.ts";
+import type { SqlClient } from "./sql_client.ts";
 
 /** Returned by withTryLock when another holder has the lock. */
 export const lockBusy: unique symbol = Symbol("lock busy");
@@ -9,9 +8,9 @@ export const lockBusy: unique symbol = Symbol("lock busy");
  * service; answers `lockBusy` at once when another holder has it. The lock is a transaction's,
  * so it is released when `work` ends, even if the process dies.
  */
-export async function withTryLock<T>(db: DataSource, key: string, work: () => Promise<T>): Promise<T | typeof lockBusy> {
+export async function withTryLock<T>(db: SqlClient, key: string, work: () => Promise<T>): Promise<T | typeof lockBusy> {
   return await db.transaction(async (tx) => {
-    const [row] = await queryRows<{ locked: boolean }>(tx, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked", [key]);
+    const [row] = await tx.query<{ locked: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked", [key]);
     if (!row?.locked) return lockBusy;
     return await work();
   });

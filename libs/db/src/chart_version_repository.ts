@@ -1,5 +1,4 @@
-import type { DataSource } from "typeorm";
-import { queryRows } from "./query_rows.ts";
+import type { SqlClient } from "./sql_client.ts";
 import type { StoredError } from "@charthouse/errors";
 import type { ChartVersionState } from "./entities/mod.ts";
 
@@ -86,15 +85,14 @@ export interface ExtractedMetadata {
 
 /** Chart versions: batched index writes and the download/extract state machine. */
 export class ChartVersionRepository {
-  readonly #db: DataSource;
-  constructor(db: DataSource) {
+  readonly #db: SqlClient;
+  constructor(db: SqlClient) {
     this.#db = db;
   }
 
   /** Every version stored for a registry, removed ones included (one query). */
   async storedVersions(registryId: string): Promise<StoredVersion[]> {
-    return await queryRows(this.#db, 
-      `SELECT v.id, c.name AS chart, v.version, v.digest, v.state, v.deprecated
+    return await this.#db.query(`SELECT v.id, c.name AS chart, v.version, v.digest, v.state, v.deprecated
          FROM chart_versions v JOIN charts c ON c.id = v.chart_id
         WHERE v.registry_id = $1`,
       [registryId],
@@ -104,8 +102,7 @@ export class ChartVersionRepository {
   /** Inserts or updates the registry's charts, and zeroes the counts of charts the index dropped. */
   async upsertCharts(registryId: string, charts: readonly IndexedChart[]): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await queryRows(tx,
-        `INSERT INTO charts (registry_id, name, description, icon, home, keywords, latest_version, app_version, deprecated, versions)
+      await tx.query(`INSERT INTO charts (registry_id, name, description, icon, home, keywords, latest_version, app_version, deprecated, versions)
          SELECT $1, x.name, x.description, x.icon, x.home, ARRAY(SELECT jsonb_array_elements_text(x.keywords)),
                 x.latest_version, x.app_version, x.deprecated, x.versions
            FROM jsonb_to_recordset($2::jsonb) AS x(name text, description text, icon text, home text, keywords jsonb,
@@ -120,8 +117,7 @@ export class ChartVersionRepository {
                 EXCLUDED.latest_version, EXCLUDED.app_version, EXCLUDED.deprecated, EXCLUDED.versions)`,
         [registryId, JSON.stringify(charts.map(chartRecord))],
       );
-      await queryRows(tx,
-        "UPDATE charts SET versions = 0, updated_at = now() WHERE registry_id = $1 AND versions > 0 AND NOT (name = ANY($2::text[]))",
+      await tx.query("UPDATE charts SET versions = 0, updated_at = now() WHERE registry_id = $1 AND versions > 0 AND NOT (name = ANY($2::text[]))",
         [registryId, charts.map((c) => c.name)],
       );
     });
@@ -138,8 +134,7 @@ export class ChartVersionRepository {
       const pending: PendingVersion[] = [];
       if (changes.added.length > 0) {
         pending.push(
-          ...(await queryRows<PendingVersion>(tx,
-            `WITH inserted AS (
+          ...(await tx.query<PendingVersion>(`WITH inserted AS (
                INSERT INTO chart_versions (chart_id, registry_id, version, digest, app_version, description, created,
                       deprecated, urls, oci_reference, index_metadata)
                SELECT c.id, $1, x.version, x.digest, x.app_version, x.description, x.created, x.deprecated,
@@ -157,8 +152,7 @@ export class ChartVersionRepository {
         );
       }
       if (changes.refetch.length > 0) {
-        await queryRows(tx,
-          `UPDATE chart_versions v SET digest = x.digest, app_version = x.app_version, description = x.description,
+        await tx.query(`UPDATE chart_versions v SET digest = x.digest, app_version = x.app_version, description = x.description,
                   created = x.created, deprecated = x.deprecated, urls = ARRAY(SELECT jsonb_array_elements_text(x.urls)),
                   oci_reference = x.oci_reference, index_metadata = x.index_metadata,
                   state = 'discovered', error = NULL, attempts = 0, archive_sha256 = NULL, size = NULL,
@@ -172,8 +166,7 @@ export class ChartVersionRepository {
         pending.push(...changes.refetch.map((v) => ({ id: v.id, chart: v.chart, version: v.version, digest: v.digest })));
       }
       if (changes.updated.length > 0) {
-        await queryRows(tx,
-          `UPDATE chart_versions v SET deprecated = x.deprecated, description = x.description,
+        await tx.query(`UPDATE chart_versions v SET deprecated = x.deprecated, description = x.description,
                   app_version = x.app_version, index_metadata = x.index_metadata, updated_at = now()
              FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, deprecated boolean, description text, app_version text,
                   index_metadata jsonb)
@@ -182,8 +175,7 @@ export class ChartVersionRepository {
         );
       }
       if (changes.removedIds.length > 0) {
-        await queryRows(tx,
-          "UPDATE chart_versions SET state = 'removed', removed_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])",
+        await tx.query("UPDATE chart_versions SET state = 'removed', removed_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])",
           [changes.removedIds],
         );
       }
@@ -193,8 +185,7 @@ export class ChartVersionRepository {
 
   /** Versions of a registry still waiting for their archive (new, or retried after a crash). */
   async pendingDownloads(registryId: string): Promise<PendingVersion[]> {
-    return await queryRows(this.#db, 
-      `SELECT v.id, c.name AS chart, v.version, v.digest
+    return await this.#db.query(`SELECT v.id, c.name AS chart, v.version, v.digest
          FROM chart_versions v JOIN charts c ON c.id = v.chart_id
         WHERE v.registry_id = $1 AND v.state = 'discovered'`,
       [registryId],
@@ -203,8 +194,7 @@ export class ChartVersionRepository {
 
   /** The version and its registry (with the sealed credential), or null when it is gone. */
   async work(versionId: string): Promise<VersionWork | null> {
-    const rows: RawWork[] = await queryRows(this.#db, 
-      `SELECT v.id, v.state, c.name AS chart, v.version, v.digest, v.archive_sha256,
+    const rows: RawWork[] = await this.#db.query(`SELECT v.id, v.state, c.name AS chart, v.version, v.digest, v.archive_sha256,
               r.id AS registry_id, r.organization_id, r.url,
               cr.id AS credential_id, cr.kind AS credential_kind, cr.username AS credential_username,
               cr.secret_key_id, cr.secret_ciphertext
@@ -241,8 +231,7 @@ export class ChartVersionRepository {
 
   /** discovered -> downloaded, once the archive is verified and stored. False if the state moved on. */
   async markDownloaded(versionId: string, archiveSha256: string, size: number): Promise<boolean> {
-    const rows: unknown[] = await queryRows(this.#db, 
-      `UPDATE chart_versions SET state = 'downloaded', archive_sha256 = $2, size = $3, error = NULL, updated_at = now()
+    const rows: unknown[] = await this.#db.query(`UPDATE chart_versions SET state = 'downloaded', archive_sha256 = $2, size = $3, error = NULL, updated_at = now()
         WHERE id = $1 AND state IN ('discovered', 'failed') RETURNING id`,
       [versionId, archiveSha256, size],
     );
@@ -251,8 +240,7 @@ export class ChartVersionRepository {
 
   /** downloaded -> ready, with the files read from the archive. False if the state moved on. */
   async markReady(versionId: string, metadata: ExtractedMetadata): Promise<boolean> {
-    const rows: unknown[] = await queryRows(this.#db, 
-      `UPDATE chart_versions SET state = 'ready', chart_yaml = $2, readme = $3, values_yaml = $4,
+    const rows: unknown[] = await this.#db.query(`UPDATE chart_versions SET state = 'ready', chart_yaml = $2, readme = $3, values_yaml = $4,
               values_schema = $5, values_schema_error = $6, error = NULL, updated_at = now()
         WHERE id = $1 AND state = 'downloaded' RETURNING id`,
       [
@@ -269,16 +257,14 @@ export class ChartVersionRepository {
 
   /** Counts a failed attempt that will be retried, with its error, leaving the state as it is. */
   async recordRetry(versionId: string, error: StoredError): Promise<void> {
-    await queryRows(this.#db, 
-      "UPDATE chart_versions SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1",
+    await this.#db.query("UPDATE chart_versions SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1",
       [versionId, JSON.stringify(error)],
     );
   }
 
   /** Marks a version failed for good (unless it was removed meanwhile). */
   async markFailed(versionId: string, error: StoredError): Promise<void> {
-    await queryRows(this.#db, 
-      `UPDATE chart_versions SET state = 'failed', attempts = attempts + 1, error = $2, updated_at = now()
+    await this.#db.query(`UPDATE chart_versions SET state = 'failed', attempts = attempts + 1, error = $2, updated_at = now()
         WHERE id = $1 AND state <> 'removed'`,
       [versionId, JSON.stringify(error)],
     );

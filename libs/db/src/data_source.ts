@@ -1,23 +1,17 @@
-import pg from "pg";
 import { DataSource } from "typeorm";
 import { UnavailableError } from "@charthouse/errors";
 import { entitySchemas } from "./entities/mod.ts";
-import { InitialSchema1732400000000 } from "./migrations/1732400000000_initial_schema.ts";
+import { ensureSchema } from "./schema.ts";
+import type { SqlClient } from "./sql_client.ts";
+import { queryRows } from "./query_rows.ts";
 
-/** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
-export const migrations = [InitialSchema1732400000000];
-
-// A fixed key for pg_advisory_lock: copies of services that start together migrate one at a time.
-const MIGRATION_LOCK_KEY = 7_411_019;
-
-/** Opens the database (creating it when missing) and applies pending migrations under a lock. */
-export async function openDatabase(url: string, options: { poolSize?: number; migrate?: boolean } = {}): Promise<DataSource> {
-  await createDatabaseIfMissing(url);
+/** Opens the database through TypeORM (the API's entity-based reads), after ensureSchema(). */
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<DataSource> {
+  await ensureSchema(url);
   const dataSource = new DataSource({
     type: "postgres",
     url,
     entities: entitySchemas,
-    migrations,
     synchronize: false,
     migrationsRun: false,
     logging: false,
@@ -26,47 +20,23 @@ export async function openDatabase(url: string, options: { poolSize?: number; mi
   try {
     await dataSource.initialize();
   } catch (err) {
-    throw new UnavailableError(`Cannot connect to Postgres at ${redact(url)}`, { code: "unavailable", cause: err });
-  }
-  if (options.migrate ?? true) {
-    const runner = dataSource.createQueryRunner();
-    try {
-      await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-      await dataSource.runMigrations({ transaction: "each" });
-    } finally {
-      await runner.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
-      await runner.release();
-    }
+    throw new UnavailableError("Cannot connect to Postgres", { code: "unavailable", cause: err });
   }
   return dataSource;
 }
 
-async function createDatabaseIfMissing(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ""));
-  if (!name) return;
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch((err: unknown) => {
-        // Another copy created it at the same moment.
-        if (!/already exists/.test(String(err))) throw err;
-      });
-    }
-  } catch (err) {
-    throw new UnavailableError(`Cannot reach Postgres at ${redact(url)} to create database "${name}"`, {
-      code: "unavailable",
-      cause: err,
-    });
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@");
+/** The SqlClient view of a TypeORM DataSource, so the API shares the services' repositories. */
+export function sqlClientOf(dataSource: DataSource): SqlClient {
+  return {
+    query: (sql, params = []) => queryRows(dataSource, sql, [...params]),
+    transaction: (work) =>
+      dataSource.transaction((manager) =>
+        work({
+          query: (sql, params = []) => queryRows(manager, sql, [...params]),
+          transaction: () => Promise.reject(new Error("Nested transactions are not supported")),
+          close: () => Promise.resolve(),
+        }),
+      ),
+    close: () => dataSource.destroy(),
+  };
 }

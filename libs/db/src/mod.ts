@@ -1,5 +1,7 @@
 /** Postgres: entity schemas, migrations, and the repositories every service shares. */
-export { openDatabase, migrations } from "./data_source.ts";
+export { openDatabase, sqlClientOf } from "./data_source.ts";
+export { ensureSchema, migrations, waitForSchema } from "./schema.ts";
+export { createSqlClient, type SqlClient } from "./sql_client.ts";
 export * from "./entities/mod.ts";
 export {
   SyncRunRepository,

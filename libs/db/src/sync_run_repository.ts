@@ -1,5 +1,4 @@
-import type { DataSource } from "typeorm";
-import { queryRows } from "./query_rows.ts";
+import type { SqlClient } from "./sql_client.ts";
 import type { StoredError } from "@charthouse/errors";
 import type { RegistryKind } from "./entities/mod.ts";
 
@@ -47,8 +46,8 @@ const LEASE_SECONDS = 120;
 
 /** Sync runs and the sync state of registries: claims, leases, outcomes. */
 export class SyncRunRepository {
-  readonly #db: DataSource;
-  constructor(db: DataSource) {
+  readonly #db: SqlClient;
+  constructor(db: SqlClient) {
     this.#db = db;
   }
 
@@ -57,8 +56,7 @@ export class SyncRunRepository {
    * one statement. Row locks with SKIP LOCKED make any number of schedulers safe.
    */
   async claimDue(limit: number): Promise<RequestedSync[]> {
-    const rows: RawRequested[] = await queryRows(this.#db, 
-      `WITH due AS (
+    const rows: RawRequested[] = await this.#db.query(`WITH due AS (
          SELECT id FROM registries
           WHERE next_sync_at <= now() AND active_sync_id IS NULL
           ORDER BY next_sync_at
@@ -86,25 +84,22 @@ export class SyncRunRepository {
    */
   async request(registryId: string, trigger: "manual" | "create"): Promise<RequestedSync & { reused: boolean }> {
     return await this.#db.transaction(async (tx) => {
-      const [registry]: { kind: RegistryKind; active_sync_id: string | null }[] = await queryRows(tx, 
-        "SELECT kind, active_sync_id FROM registries WHERE id = $1 FOR UPDATE",
+      const [registry]: { kind: RegistryKind; active_sync_id: string | null }[] = await tx.query("SELECT kind, active_sync_id FROM registries WHERE id = $1 FOR UPDATE",
         [registryId],
       );
       if (!registry) throw new Error(`Registry ${registryId} vanished while requesting a sync`);
       if (registry.active_sync_id) {
-        const [active]: RawRequested[] = await queryRows(tx, 
-          `SELECT registry_id, $2::text AS kind, id AS sync_run_id, trigger, requested_at
+        const [active]: RawRequested[] = await tx.query(`SELECT registry_id, $2::text AS kind, id AS sync_run_id, trigger, requested_at
              FROM sync_runs WHERE id = $1 AND finished_at IS NULL`,
           [registry.active_sync_id, registry.kind],
         );
         if (active) return { ...toRequested(active), reused: true };
       }
-      const [run]: RawRequested[] = await queryRows(tx, 
-        `INSERT INTO sync_runs (registry_id, trigger) VALUES ($1, $2)
+      const [run]: RawRequested[] = await tx.query(`INSERT INTO sync_runs (registry_id, trigger) VALUES ($1, $2)
          RETURNING registry_id, $3::text AS kind, id AS sync_run_id, trigger, requested_at`,
         [registryId, trigger, registry.kind],
       );
-      await queryRows(tx, "UPDATE registries SET active_sync_id = $2 WHERE id = $1", [registryId, run!.sync_run_id]);
+      await tx.query("UPDATE registries SET active_sync_id = $2 WHERE id = $1", [registryId, run!.sync_run_id]);
       return { ...toRequested(run!), reused: false };
     });
   }
@@ -114,8 +109,7 @@ export class SyncRunRepository {
    * leased by another copy right now (a duplicate delivery).
    */
   async lease(syncRunId: string): Promise<LeasedSync | null> {
-    const rows: RawLeased[] = await queryRows(this.#db, 
-      `WITH leased AS (
+    const rows: RawLeased[] = await this.#db.query(`WITH leased AS (
          UPDATE sync_runs SET started_at = coalesce(started_at, now()), attempts = attempts + 1,
                 lease_until = now() + make_interval(secs => $2)
           WHERE id = $1 AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
@@ -161,16 +155,14 @@ export class SyncRunRepository {
 
   /** Extends the lease while long work goes on. */
   async renewLease(syncRunId: string): Promise<void> {
-    await queryRows(this.#db, 
-      "UPDATE sync_runs SET lease_until = now() + make_interval(secs => $2) WHERE id = $1 AND finished_at IS NULL",
+    await this.#db.query("UPDATE sync_runs SET lease_until = now() + make_interval(secs => $2) WHERE id = $1 AND finished_at IS NULL",
       [syncRunId, LEASE_SECONDS],
     );
   }
 
   /** Records a successful sync on the run and its registry, and frees the registry. */
   async finish(syncRunId: string, result: SyncResult): Promise<void> {
-    await queryRows(this.#db, 
-      `WITH run AS (
+    await this.#db.query(`WITH run AS (
          UPDATE sync_runs SET finished_at = now(), outcome = $2, http_status = $3, bytes = $4, charts_seen = $5,
                 versions_added = $6, versions_removed = $7, error = NULL, lease_until = NULL,
                 duration_ms = (extract(epoch FROM now() - started_at) * 1000)::integer
@@ -198,8 +190,7 @@ export class SyncRunRepository {
 
   /** Records a failed attempt that will be retried: the registry shows the error meanwhile. */
   async recordRetry(syncRunId: string, error: StoredError): Promise<void> {
-    await queryRows(this.#db, 
-      `WITH run AS (UPDATE sync_runs SET error = $2, lease_until = NULL WHERE id = $1 AND finished_at IS NULL RETURNING registry_id)
+    await this.#db.query(`WITH run AS (UPDATE sync_runs SET error = $2, lease_until = NULL WHERE id = $1 AND finished_at IS NULL RETURNING registry_id)
        UPDATE registries r SET state = 'error', last_error = $2 FROM run WHERE r.id = run.registry_id`,
       [syncRunId, JSON.stringify(error)],
     );
@@ -210,8 +201,7 @@ export class SyncRunRepository {
    * Returns the registry's organisation, or null when the run was already finished.
    */
   async fail(syncRunId: string, error: StoredError, httpStatus: number | null = null): Promise<{ organizationId: string; registryId: string } | null> {
-    const rows: { organization_id: string; registry_id: string }[] = await queryRows(this.#db, 
-      `WITH run AS (
+    const rows: { organization_id: string; registry_id: string }[] = await this.#db.query(`WITH run AS (
          UPDATE sync_runs SET finished_at = now(), outcome = 'failed', error = $2, http_status = $3, lease_until = NULL,
                 duration_ms = (extract(epoch FROM now() - coalesce(started_at, requested_at)) * 1000)::integer
           WHERE id = $1 AND finished_at IS NULL
@@ -232,8 +222,7 @@ export class SyncRunRepository {
    * publishes them again. Those older than `abandonAfterSeconds` are failed so nothing stays stuck.
    */
   async findStalled(options: { republishAfterSeconds: number; abandonAfterSeconds: number }): Promise<RequestedSync[]> {
-    await queryRows(this.#db, 
-      `WITH abandoned AS (
+    await this.#db.query(`WITH abandoned AS (
          UPDATE sync_runs SET finished_at = now(), outcome = 'failed', lease_until = NULL,
                 error = '{"code":"timeout","message":"The sync did not finish in time and was abandoned","cause":null,"solution":"Check connectivity to the registry (network, firewall)"}'
           WHERE finished_at IS NULL AND requested_at < now() - make_interval(secs => $1)
@@ -244,8 +233,7 @@ export class SyncRunRepository {
          FROM abandoned WHERE r.id = abandoned.registry_id AND r.active_sync_id = abandoned.id`,
       [options.abandonAfterSeconds],
     );
-    const rows: RawRequested[] = await queryRows(this.#db, 
-      `SELECT s.registry_id, r.kind, s.id AS sync_run_id, s.trigger, s.requested_at
+    const rows: RawRequested[] = await this.#db.query(`SELECT s.registry_id, r.kind, s.id AS sync_run_id, s.trigger, s.requested_at
          FROM sync_runs s JOIN registries r ON r.id = s.registry_id
         WHERE s.finished_at IS NULL AND s.requested_at < now() - make_interval(secs => $1)
           AND (s.lease_until IS NULL OR s.lease_until < now() - make_interval(secs => $1))

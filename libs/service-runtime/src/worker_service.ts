@@ -1,5 +1,5 @@
 import { streams } from "@charthouse/contracts";
-import { openDatabase, type DataSource } from "@charthouse/db";
+import { createSqlClient, waitForSchema, type SqlClient } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 import {
   ArchiveStore,
@@ -19,7 +19,7 @@ import type { StartedService } from "./run_service.ts";
 
 /** The connections a service's handlers are built from. */
 export interface ServiceConnections {
-  db: DataSource;
+  db: SqlClient;
   nats: NatsConnection;
   js: JetStreamClient;
   publisher: Publisher;
@@ -36,9 +36,22 @@ export interface WorkerSettings {
   CHARTHOUSE_MAX_DELIVERIES: number;
 }
 
-/** Opens Postgres (migrating it) and NATS (provisioning every stream and the archive bucket). */
-export async function openConnections(service: string, settings: WorkerSettings, log: Logger): Promise<ServiceConnections> {
-  const db = await openDatabase(settings.DATABASE_URL, { poolSize: settings.CHARTHOUSE_CONCURRENCY + 4 });
+/**
+ * Opens Postgres and NATS (provisioning every stream and the archive bucket). Without a client
+ * of the caller's (registry-api brings its TypeORM one, and migrates), it waits until the schema
+ * is current and uses a plain pg pool.
+ */
+export async function openConnections(
+  service: string,
+  settings: WorkerSettings,
+  log: Logger,
+  options: { db?: SqlClient } = {},
+): Promise<ServiceConnections> {
+  let db = options.db;
+  if (db === undefined) {
+    await waitForSchema(settings.DATABASE_URL, { onWait: () => log.info("Waiting for registry-api to migrate the database") });
+    db = createSqlClient(settings.DATABASE_URL, { poolSize: settings.CHARTHOUSE_CONCURRENCY + 4 });
+  }
   const nats = await connectNats(settings.NATS_URL, service);
   const jsm = await nats.jetstreamManager();
   for (const stream of Object.values(streams)) await ensureStream(jsm, stream);
@@ -106,7 +119,7 @@ export async function startWorkerService<S extends z.ZodType>(options: {
       await consumer.stop();
       await http.close();
       await connections.nats.drain();
-      await connections.db.destroy();
+      await connections.db.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   verifiableDigest,
   type ChartDownloadRequested,
 } from "@charthouse/contracts";
-import { lockBusy, withTryLock, type ChartVersionRepository, type DataSource, type VersionWork } from "@charthouse/db";
+import { lockBusy, withTryLock, type ChartVersionRepository, type SqlClient, type VersionWork } from "@charthouse/db";
 import { IntegrityError, toStoredError, UnavailableError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import { registryStream, type HostBreakers } from "@charthouse/outbound-http";
@@ -17,7 +17,7 @@ export type Authorize = (credential: VersionWork["registry"]["credential"]) => P
 
 /** What the downloader needs. */
 export interface DownloadChartDependencies {
-  db: DataSource;
+  db: SqlClient;
   versions: ChartVersionRepository;
   archives: ArchiveStore;
   publisher: Publisher;

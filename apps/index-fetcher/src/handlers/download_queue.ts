@@ -7,7 +7,8 @@ import type { Publisher } from "@charthouse/messaging";
  * the next slice of the diff is written: Postgres and JetStream work at the same time.
  */
 export class DownloadQueue {
-  readonly #publishing: Promise<number>[] = [];
+  // One slice publishes at a time, so the requests in flight (and their memory) stay bounded.
+  #tail: Promise<number> = Promise.resolve(0);
   readonly #queued = new Set<string>();
 
   constructor(
@@ -19,16 +20,15 @@ export class DownloadQueue {
 
   /** Starts publishing the requests of these versions. */
   add(versions: readonly PendingVersion[]): void {
-    const publishing = this.#publish(versions);
+    const next = this.#tail.then(async (count) => count + (await this.#publish(versions)));
     // Handled here so an abandoned queue (a failed write) raises no unhandled rejection; drain() rethrows.
-    publishing.catch(() => undefined);
-    this.#publishing.push(publishing);
+    next.catch(() => undefined);
+    this.#tail = next;
   }
 
   /** Waits for every request to be acknowledged by JetStream; returns how many were queued. */
   async drain(): Promise<number> {
-    const counts = await Promise.all(this.#publishing);
-    return counts.reduce((sum, n) => sum + n, 0);
+    return await this.#tail;
   }
 
   /** Queues versions still waiting from an earlier, interrupted attempt (not queued by this one). */

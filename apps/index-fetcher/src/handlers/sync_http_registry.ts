@@ -57,6 +57,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       const log = context.log.child({ registryId: registry.id, syncRunId: leased.syncRunId });
       await publishSyncEvent(deps, registrySyncStarted, leased, null);
 
+      const phases = new PhaseTimer();
       const indexUrl = indexUrlOf(registry.url);
       const auth = await deps.authorize(registry.credential);
       const fetched = await deps.breakers.run(indexUrl.origin, () =>
@@ -97,7 +98,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
         return;
       }
 
-      const phases = new PhaseTimer();
+      phases.mark("fetch");
       const parsed = parseIndex(fetched.body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
       const snapshot = indexSnapshot(parsed, fetched.url);
       if (snapshot.versions.length === 0 && snapshot.problems.length > 0) {

@@ -1,0 +1,65 @@
+import pg from "pg";
+import { UnavailableError } from "@charthouse/errors";
+
+/** What repositories need from Postgres: rows from SQL, and transactions. */
+export interface SqlClient {
+  /** Runs one statement and returns its rows (RETURNING rows for writes). */
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs `work` in a transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * A SqlClient over a plain pg pool: what the worker services use, so that they never load an
+ * ORM they do not need (TypeORM alone costs about 33 MB per process).
+ */
+export function createSqlClient(url: string, options: { poolSize?: number } = {}): SqlClient {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+  // An idle connection that breaks (Postgres restarted) must not crash the process.
+  pool.on("error", () => undefined);
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+      return (await run(() => pool.query(sql, params as unknown[]))).rows as Row[];
+    },
+    async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const client = await run(() => pool.connect());
+      try {
+        await client.query("BEGIN");
+        const result = await work(clientOf(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+function clientOf(client: pg.PoolClient): SqlClient {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+      return (await client.query(sql, params as unknown[])).rows as Row[];
+    },
+    transaction: () => Promise.reject(new Error("Nested transactions are not supported")),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Connection failures become UnavailableError (transient): the message is retried later. */
+async function run<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[123]|08\d\d\d)$/.test(code)) {
+      throw new UnavailableError("Postgres is unavailable", { code: "unavailable", cause: err });
+    }
+    throw err;
+  }
+}
