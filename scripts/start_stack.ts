@@ -20,21 +20,26 @@ const stack = startStack({
 process.stderr.write(
   [
     "",
-    `Charthouse is starting: API and web UI on http://127.0.0.1:${apiPort}`,
+    `Charthouse is starting: API on http://127.0.0.1:${apiPort}`,
     `Admin token: ${env.CHARTHOUSE_BOOTSTRAP_TOKEN}`,
     `Try: curl -H "Authorization: Bearer ${env.CHARTHOUSE_BOOTSTRAP_TOKEN}" http://127.0.0.1:${apiPort}/api/v1/registries`,
     "",
   ].join("\n"),
 );
 
-const stopAll = (): void => {
-  void stack.stop().then(() => process.exit(0));
+let stopping = false;
+const stopAll = (exitCode: number): void => {
+  if (stopping) return;
+  stopping = true;
+  void stack.stop().then(() => process.exit(exitCode));
 };
-process.on("SIGINT", stopAll);
-process.on("SIGTERM", stopAll);
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+// One service down means Charthouse is down: stop the others rather than run half a pipeline.
 for (const p of stack.processes) {
   p.child.on("exit", (code, signal) => {
+    if (stopping) return;
     process.stderr.write(`${p.service} exited (${signal ?? code}); stopping Charthouse\n`);
-    void stack.stop().then(() => process.exit(1));
+    stopAll(1);
   });
 }
