@@ -1,4 +1,5 @@
 import type { SqlClient } from "./sql_client.ts";
+import { sealedCredentialColumns, sealedCredentialOf, type SealedCredential, type SealedCredentialRow } from "./sealed_credential.ts";
 import type { StoredError } from "@charthouse/errors";
 import type { ChartVersionState } from "./entities/mod.ts";
 
@@ -70,7 +71,7 @@ export interface VersionWork {
     id: string;
     organizationId: string;
     url: string;
-    credential: { id: string; kind: string; keyId: string; ciphertext: string; username: string | null } | null;
+    credential: SealedCredential | null;
   };
 }
 
@@ -196,8 +197,7 @@ export class ChartVersionRepository {
   async work(versionId: string): Promise<VersionWork | null> {
     const rows: RawWork[] = await this.#db.query(`SELECT v.id, v.state, c.name AS chart, v.version, v.digest, v.archive_sha256,
               r.id AS registry_id, r.organization_id, r.url,
-              cr.id AS credential_id, cr.kind AS credential_kind, cr.username AS credential_username,
-              cr.secret_key_id, cr.secret_ciphertext
+              ${sealedCredentialColumns}
          FROM chart_versions v JOIN charts c ON c.id = v.chart_id JOIN registries r ON r.id = v.registry_id
          LEFT JOIN credentials cr ON cr.id = r.credential_id
         WHERE v.id = $1`,
@@ -216,15 +216,7 @@ export class ChartVersionRepository {
         id: row.registry_id,
         organizationId: row.organization_id,
         url: row.url,
-        credential: row.credential_id
-          ? {
-              id: row.credential_id,
-              kind: row.credential_kind!,
-              username: row.credential_username,
-              keyId: row.secret_key_id!,
-              ciphertext: row.secret_ciphertext!,
-            }
-          : null,
+        credential: sealedCredentialOf(row),
       },
     };
   }
@@ -271,7 +263,7 @@ export class ChartVersionRepository {
   }
 }
 
-interface RawWork {
+interface RawWork extends SealedCredentialRow {
   id: string;
   state: ChartVersionState;
   chart: string;
@@ -281,11 +273,6 @@ interface RawWork {
   registry_id: string;
   organization_id: string;
   url: string;
-  credential_id: string | null;
-  credential_kind: string | null;
-  credential_username: string | null;
-  secret_key_id: string | null;
-  secret_ciphertext: string | null;
 }
 
 function chartRecord(chart: IndexedChart): Record<string, unknown> {

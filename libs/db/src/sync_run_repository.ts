@@ -1,4 +1,5 @@
 import type { SqlClient } from "./sql_client.ts";
+import { sealedCredentialColumns, sealedCredentialOf, type SealedCredential, type SealedCredentialRow } from "./sealed_credential.ts";
 import type { StoredError } from "@charthouse/errors";
 import type { RegistryKind } from "./entities/mod.ts";
 
@@ -24,7 +25,7 @@ export interface LeasedSync {
     etag: string | null;
     lastModified: string | null;
     contentHash: string | null;
-    credential: { kind: string; keyId: string; ciphertext: string; id: string; username: string | null } | null;
+    credential: SealedCredential | null;
   };
 }
 
@@ -120,10 +121,9 @@ export class SyncRunRepository {
        )
        SELECT leased.id AS sync_run_id, leased.attempts, m.id, m.organization_id, m.name, m.url, m.kind,
               m.etag, m.last_modified, m.content_hash,
-              c.id AS credential_id, c.kind AS credential_kind, c.username AS credential_username,
-              c.secret_key_id, c.secret_ciphertext
+              ${sealedCredentialColumns}
          FROM leased JOIN marked m ON m.id = leased.registry_id
-         LEFT JOIN credentials c ON c.id = m.credential_id`,
+         LEFT JOIN credentials cr ON cr.id = m.credential_id`,
       [syncRunId, LEASE_SECONDS],
     );
     const row = rows[0];
@@ -140,15 +140,7 @@ export class SyncRunRepository {
         etag: row.etag,
         lastModified: row.last_modified,
         contentHash: row.content_hash,
-        credential: row.credential_id
-          ? {
-              id: row.credential_id,
-              kind: row.credential_kind!,
-              username: row.credential_username,
-              keyId: row.secret_key_id!,
-              ciphertext: row.secret_ciphertext!,
-            }
-          : null,
+        credential: sealedCredentialOf(row),
       },
     };
   }
@@ -252,7 +244,7 @@ interface RawRequested {
   requested_at: Date;
 }
 
-interface RawLeased {
+interface RawLeased extends SealedCredentialRow {
   sync_run_id: string;
   attempts: number;
   id: string;
@@ -263,11 +255,6 @@ interface RawLeased {
   etag: string | null;
   last_modified: string | null;
   content_hash: string | null;
-  credential_id: string | null;
-  credential_kind: string | null;
-  credential_username: string | null;
-  secret_key_id: string | null;
-  secret_ciphertext: string | null;
 }
 
 function toRequested(row: RawRequested): RequestedSync {
