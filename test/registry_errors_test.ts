@@ -60,6 +60,7 @@ beforeAll(async () => {
   for (const [folder, body] of Object.entries({
     html: "<!DOCTYPE html><html><head><title>Harbor</title></head><body>Sign in</body></html>",
     "bad-yaml": "apiVersion: v1\nentries:\n  app:\n  - name: app\n    version: [1.0\n",
+    empty: "apiVersion: v1\nentries: {}\ngenerated: 2026-01-01T00:00:00Z\n",
   })) {
     await mkdir(join(brokenRoot, folder));
     await writeFile(join(brokenRoot, folder, "index.yaml"), body);
@@ -105,6 +106,14 @@ describe("a registry that cannot be synced shows the troubleshooting table's cod
     expect(error.message.length).toBeGreaterThan(10);
     if (code === "too_large") expect(error.message + error.solution).toContain("CHARTHOUSE_MAX_INDEX_BYTES");
     if (code === "invalid_index") expect(error.message).toMatch(/line \d+/);
+  });
+
+  it("invalid_index for an index that lists no charts, and the catalogue it had is kept", async () => {
+    const id = await addRegistry("empty-index", `${broken.url}/empty`);
+    const error = await registryError(id);
+    expect(error.code).toBe("invalid_index");
+    expect(error.message).toContain("lists no chart versions");
+    expect(error.solution).toBe(errorCodes.invalid_index.solution);
   });
 
   it("credential_rejected for a wrong password, and a sync with the right one", async () => {

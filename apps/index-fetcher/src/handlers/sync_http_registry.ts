@@ -101,10 +101,11 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       phases.mark("fetch");
       const parsed = parseIndex(fetched.body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
       const snapshot = indexSnapshot(parsed, fetched.url);
-      if (snapshot.versions.length === 0 && snapshot.problems.length > 0) {
-        throw new InputError(`index.yaml of "${registry.name}" has no usable version: ${snapshot.problems[0]}`, {
-          code: "invalid_index",
-        });
+      // An index without a single usable version is a misconfigured server (api.md: "no charts"),
+      // not a reason to tombstone the whole catalogue.
+      if (snapshot.versions.length === 0) {
+        const why = snapshot.problems.length > 0 ? `: ${snapshot.problems.slice(0, 3).join("; ")}` : "";
+        throw new InputError(`index.yaml of "${registry.name}" lists no chart versions${why}`, { code: "invalid_index" });
       }
       phases.mark("parse");
       const changes = diffIndex(snapshot.charts, snapshot.versions, await deps.versions.storedVersions(registry.id));
