@@ -157,6 +157,16 @@ describe("a registry that cannot be synced shows the troubleshooting table's cod
     expect(requests).toHaveLength(3);
   });
 
+  it("never writes a secret to any service's log", () => {
+    const logs = charthouse.logs();
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const secret of ["right-password", "wrong-password", charthouse.token, charthouse.secretKey]) {
+      expect(logs.includes(secret), `a log line contains ${secret.slice(0, 4)}…`).toBe(false);
+    }
+    // Nor its Basic encoding, which is what travels to the registry.
+    expect(logs).not.toContain(Buffer.from("reader:right-password").toString("base64"));
+  });
+
   it("keeps other registries syncing meanwhile", async () => {
     const id = await addRegistry("healthy", healthy.url);
     await readyVersions(id, 1);
