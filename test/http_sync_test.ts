@@ -161,6 +161,9 @@ describe("every service", () => {
       expect(ready).toBe(true);
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics, service).toContain(`service="${service}"`);
+      if (["index-fetcher", "chart-downloader", "metadata-extractor"].includes(service)) {
+        expect(metrics, service).toMatch(/charthouse_messages_total\{[^}]*outcome="ack"[^}]*\} [1-9]/);
+      }
     }
     const openapi = await fetch(`${charthouse.apiUrl}/api/v1/openapi.json`);
     expect(((await openapi.json()) as { openapi: string }).openapi).toMatch(/^3\.1/);

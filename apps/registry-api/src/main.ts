@@ -25,7 +25,7 @@ runService(log, async () => {
     secretBox,
   };
   // /healthz, /readyz (Postgres SELECT 1, NATS flush) and /metrics, with the API mounted.
-  const http = await startHealthEndpoints("registry-api", config, connections, (app) => mountApi(app, context));
+  const http = await startHealthEndpoints("registry-api", config, connections, { mount: (app) => mountApi(app, context) });
   return {
     async stop() {
       await http.close();

@@ -2,6 +2,7 @@ import type { JetStreamClient, JsMsg } from "nats";
 import { validatePayload, type Contract, type PayloadOf } from "@charthouse/contracts";
 import { CharthouseError, InputError, toStoredError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
+import { Counter, Histogram, type Registry } from "prom-client";
 import type { z } from "zod";
 import { backoffDelay, type BackoffPolicy } from "./backoff.ts";
 
@@ -33,6 +34,38 @@ export interface ConsumerLoopOptions {
   maxDeliveries: number;
   backoff?: BackoffPolicy;
   log: Logger;
+  /** Where the loop's counters and durations are exposed (/metrics). */
+  metrics?: Registry;
+}
+
+/** What happened to one delivery, as counted in charthouse_messages_total. */
+type Outcome = "ack" | "retry" | "term" | "invalid";
+
+interface ConsumerMetrics {
+  record(subject: string, outcome: Outcome, seconds: number): void;
+}
+
+function consumerMetrics(registry: Registry | undefined): ConsumerMetrics {
+  if (!registry) return { record: () => undefined };
+  const messages = new Counter({
+    name: "charthouse_messages_total",
+    help: "Deliveries handled, by subject and outcome (ack, retry with backoff, term, invalid)",
+    labelNames: ["subject", "outcome"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "charthouse_message_duration_seconds",
+    help: "Time spent handling one delivery",
+    labelNames: ["subject"],
+    buckets: [0.005, 0.02, 0.1, 0.5, 2, 10, 60],
+    registers: [registry],
+  });
+  return {
+    record(subject, outcome, seconds) {
+      messages.inc({ subject, outcome });
+      duration.observe({ subject }, seconds);
+    },
+  };
 }
 
 /** A running consumer loop; stop() lets in-flight messages finish. */
@@ -55,11 +88,15 @@ export async function runConsumer<S extends z.ZodType>(
   const consumer = await js.consumers.get(options.stream, options.durable);
   const messages = await consumer.consume({ max_messages: options.concurrency });
   const active = new Set<Promise<void>>();
+  const metrics = consumerMetrics(options.metrics);
   let stopping = false;
 
   const loop = (async () => {
     for await (const msg of messages) {
-      const work: Promise<void> = processMessage(js, handler, msg, options).finally(() => active.delete(work));
+      const started = performance.now();
+      const work: Promise<void> = processMessage(js, handler, msg, options)
+        .then((outcome) => metrics.record(msg.subject, outcome, (performance.now() - started) / 1000))
+        .finally(() => active.delete(work));
       active.add(work);
       if (active.size >= options.concurrency) await Promise.race(active);
       if (stopping) break;
@@ -84,7 +121,7 @@ async function processMessage<S extends z.ZodType>(
   handler: MessageHandler<S>,
   msg: JsMsg,
   options: ConsumerLoopOptions,
-): Promise<void> {
+): Promise<Outcome> {
   const attempt = msg.info.redeliveryCount;
   const msgId = msg.headers?.get("Nats-Msg-Id") ?? `${msg.info.stream}:${msg.seq}`;
   const log = options.log.child({ msgId, subject: msg.subject, attempt });
@@ -99,12 +136,13 @@ async function processMessage<S extends z.ZodType>(
     log.error({ err }, "Invalid message terminated");
     await deadLetter(js, msg, err, log);
     msg.term();
-    return;
+    return "invalid";
   }
 
   try {
     await handler.handle(payload, context);
     msg.ack();
+    return "ack";
   } catch (err) {
     const transient = isTransient(err);
     const exhausted = attempt >= options.maxDeliveries;
@@ -114,16 +152,18 @@ async function processMessage<S extends z.ZodType>(
       log.warn({ err, delayMs: delay }, "Transient failure, retrying with backoff");
       await safely(log, () => handler.onRetry?.(payload, err, context));
       msg.nak(delay);
+      return "retry";
     } else {
       log.error({ err, exhausted }, exhausted ? "Retries exhausted, giving up" : "Permanent failure");
       const recorded = await safely(log, () => handler.onGiveUp?.(payload, err, context));
       if (!recorded) {
         // The failure could not be written down (Postgres away): keep the message for later.
         msg.nak(backoffDelay(attempt, { policy: options.backoff }));
-      } else {
-        if (exhausted) await deadLetter(js, msg, err, log);
-        msg.term();
+        return "retry";
       }
+      if (exhausted) await deadLetter(js, msg, err, log);
+      msg.term();
+      return "term";
     }
   } finally {
     clearInterval(heartbeat);

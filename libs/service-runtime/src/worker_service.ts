@@ -14,6 +14,7 @@ import {
 } from "@charthouse/messaging";
 import { archiveBucket } from "@charthouse/contracts";
 import type { z } from "zod";
+import { Registry as MetricsRegistry } from "prom-client";
 import { startServiceHttp, type ServiceHttp } from "./service_http.ts";
 import type { StartedService } from "./run_service.ts";
 
@@ -65,7 +66,7 @@ export async function startHealthEndpoints(
   service: string,
   settings: WorkerSettings,
   connections: ServiceConnections,
-  mount?: Parameters<typeof startServiceHttp>[0]["mount"],
+  options: { mount?: Parameters<typeof startServiceHttp>[0]["mount"]; metrics?: MetricsRegistry } = {},
 ): Promise<ServiceHttp> {
   return await startServiceHttp({
     service,
@@ -80,7 +81,8 @@ export async function startHealthEndpoints(
         await connections.nats.flush();
       },
     },
-    ...(mount ? { mount } : {}),
+    ...(options.mount ? { mount: options.mount } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 }
 
@@ -106,14 +108,16 @@ export async function startWorkerService<S extends z.ZodType>(options: {
     ackWaitMs: options.ackWaitMs ?? 60_000,
     maxAckPending: 10_000,
   });
+  const metrics = new MetricsRegistry();
   const consumer = await runConsumer(connections.js, handler, {
+    metrics,
     stream: handler.contract.stream,
     durable: options.durable,
     concurrency: options.settings.CHARTHOUSE_CONCURRENCY,
     maxDeliveries: options.settings.CHARTHOUSE_MAX_DELIVERIES,
     log: options.log,
   });
-  const http = await startHealthEndpoints(options.service, options.settings, connections);
+  const http = await startHealthEndpoints(options.service, options.settings, connections, { metrics });
   return {
     async stop() {
       await consumer.stop();
