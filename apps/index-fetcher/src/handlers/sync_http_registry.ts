@@ -11,7 +11,7 @@ import type { HostBreakers } from "@charthouse/outbound-http";
 import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
 import type { z } from "zod";
 import { DownloadQueue } from "./download_queue.ts";
-import { diffIndex, diffSlices } from "./index_diff.ts";
+import { diffIndex, diffSlices, isEmptyDiff } from "./index_diff.ts";
 import { indexUrlOf } from "./index_location.ts";
 import { indexSnapshot } from "./index_snapshot.ts";
 import { PhaseTimer } from "./phase_timer.ts";
@@ -99,55 +99,17 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       }
 
       phases.mark("fetch");
-      const parsed = parseIndex(fetched.body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
-      const snapshot = indexSnapshot(parsed, fetched.url);
-      // An index without a single usable version is a misconfigured server (api.md: "no charts"),
-      // not a reason to tombstone the whole catalogue.
-      if (snapshot.versions.length === 0) {
-        const why = snapshot.problems.length > 0 ? `: ${snapshot.problems.slice(0, 3).join("; ")}` : "";
-        throw new InputError(`index.yaml of "${registry.name}" lists no chart versions${why}`, { code: "invalid_index" });
-      }
-      phases.mark("parse");
-      const changes = diffIndex(snapshot.charts, snapshot.versions, await deps.versions.storedVersions(registry.id));
-      phases.mark("diff");
-      await deps.versions.upsertCharts(registry.id, changes.charts);
-      const queue = new DownloadQueue(deps, registry.id, snapshot.downloadUrls);
-      let inserted = 0;
-      for (const slice of diffSlices(changes, WRITE_SLICE)) {
-        const pending = await deps.versions.applyVersions(registry.id, slice);
-        inserted += pending.length - slice.refetch.length;
-        queue.add(pending);
-        context.working();
-      }
-      await deps.syncRuns.renewLease(leased.syncRunId);
-      phases.mark("write");
-      // Versions inserted by an earlier attempt of this sync were not returned above.
-      if (leased.attempts > 1 || inserted < changes.added.length) await queue.addLeftovers();
-      const queued = await queue.drain();
-      phases.mark("queue");
-      context.working();
+      const applied = await applyIndex(deps, leased, fetched.body, fetched.url, context, phases);
       await finish(deps, leased, {
-        outcome: "updated",
+        outcome: applied.changed ? "updated" : "unchanged",
         httpStatus: fetched.status,
         bytes: fetched.body.byteLength,
-        chartsSeen: snapshot.charts.length,
-        versionsAdded: changes.added.length,
-        versionsRemoved: changes.removedIds.length,
+        chartsSeen: applied.charts,
+        versionsAdded: applied.added,
+        versionsRemoved: applied.removed,
         ...validators,
       });
-      log.info(
-        {
-          charts: snapshot.charts.length,
-          versions: snapshot.versions.length,
-          added: changes.added.length,
-          refetched: changes.refetch.length,
-          removed: changes.removedIds.length,
-          queued,
-          problems: snapshot.problems.length,
-          phasesMs: phases.durations(),
-        },
-        "Index synced",
-      );
+      log.info({ ...applied, phasesMs: phases.durations() }, "Index synced");
     },
     async onRetry(payload: SyncRequested, error: unknown): Promise<void> {
       await deps.syncRuns.recordRetry(payload.syncRunId, toStoredError(error));
@@ -167,6 +129,73 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
         });
       }
     },
+  };
+}
+
+/** What applying an index changed, for the sync run and its log line. */
+interface AppliedIndex {
+  changed: boolean;
+  charts: number;
+  versions: number;
+  added: number;
+  refetched: number;
+  removed: number;
+  queued: number;
+  problems: number;
+}
+
+/**
+ * Parses the index, diffs it against the stored versions, writes the diff in slices and queues a
+ * download per version that needs its archive, the queue publishing while the next slice is written.
+ */
+async function applyIndex(
+  deps: SyncHttpRegistryDependencies,
+  leased: LeasedSync,
+  body: Uint8Array,
+  indexUrl: string,
+  context: DeliveryContext,
+  phases: PhaseTimer,
+): Promise<AppliedIndex> {
+  const registry = leased.registry;
+  const parsed = parseIndex(body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
+  const snapshot = indexSnapshot(parsed, indexUrl);
+  // An index without a single usable version is a misconfigured server (api.md: "no charts"),
+  // not a reason to tombstone the whole catalogue.
+  if (snapshot.versions.length === 0) {
+    const why = snapshot.problems.length > 0 ? `: ${snapshot.problems.slice(0, 3).join("; ")}` : "";
+    throw new InputError(`index.yaml of "${registry.name}" lists no chart versions${why}`, { code: "invalid_index" });
+  }
+  phases.mark("parse");
+
+  const changes = diffIndex(snapshot.charts, snapshot.versions, await deps.versions.storedVersions(registry.id));
+  phases.mark("diff");
+
+  await deps.versions.upsertCharts(registry.id, changes.charts);
+  const queue = new DownloadQueue(deps, registry.id, snapshot.downloadUrls);
+  let inserted = 0;
+  for (const slice of diffSlices(changes, WRITE_SLICE)) {
+    const pending = await deps.versions.applyVersions(registry.id, slice);
+    inserted += pending.length - slice.refetch.length;
+    queue.add(pending);
+    context.working();
+  }
+  await deps.syncRuns.renewLease(leased.syncRunId);
+  phases.mark("write");
+
+  // Versions inserted by an earlier, interrupted attempt of this sync were not returned above.
+  if (leased.attempts > 1 || inserted < changes.added.length) await queue.addLeftovers();
+  const queued = await queue.drain();
+  phases.mark("queue");
+  context.working();
+  return {
+    changed: !isEmptyDiff(changes),
+    charts: snapshot.charts.length,
+    versions: snapshot.versions.length,
+    added: changes.added.length,
+    refetched: changes.refetch.length,
+    removed: changes.removedIds.length,
+    queued,
+    problems: snapshot.problems.length,
   };
 }
 
