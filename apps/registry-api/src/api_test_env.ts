@@ -1,16 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { connect as tcpConnect, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { archiveBucket, streams } from "@charthouse/contracts";
 import { createSecretBox, secretKeyId } from "@charthouse/credentials";
 import { openDatabase, type DataSource } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { ArchiveStore, connectNats, ensureStream, Publisher, type NatsConnection } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
+import { createTestDatabase, startNatsServer } from "@charthouse/testing";
 import { mountApi } from "./app.ts";
 import { ensureApiToken, ensureOrganization, bootstrapDefaultOrganization } from "./bootstrap.ts";
 import type { ApiContext } from "./api_context.ts";
@@ -33,24 +28,15 @@ export interface ApiTestEnv {
 /** Starts the API for one test file. `secretKey: false` runs it without CHARTHOUSE_SECRET_KEY. */
 export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Promise<ApiTestEnv> {
   const log = createLogger("registry-api-test", { level: "silent" });
-  const dataDir = await mkdtemp(join(tmpdir(), "charthouse-api-nats-"));
-  const port = await freePort();
-  const server = spawn("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dataDir], { stdio: "ignore" });
-  const cleanups: (() => Promise<void>)[] = [
-    async () => {
-      await stopProcess(server);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  ];
-  const dbName = `ch_api_test_${randomBytes(6).toString("hex")}`;
+  const cleanups: (() => Promise<void>)[] = [];
   try {
-    await waitUntil(() => accepts(port), "nats-server to accept connections");
-    const db = await openDatabase(`postgres://postgres@127.0.0.1:5432/${dbName}`, { poolSize: 8 });
-    cleanups.unshift(async () => {
-      await db.destroy();
-      await dropDatabase(dbName);
-    });
-    const nats = await connectNats(`nats://127.0.0.1:${port}`, "registry-api-test");
+    const natsServer = await startNatsServer();
+    cleanups.unshift(() => natsServer.stop());
+    const database = await createTestDatabase("ch_api_test");
+    cleanups.unshift(() => database.drop());
+    const db = await openDatabase(database.url, { poolSize: 8 });
+    cleanups.unshift(() => db.destroy());
+    const nats = await connectNats(natsServer.url, "registry-api-test");
     cleanups.unshift(async () => {
       await nats.drain();
     });
@@ -112,54 +98,4 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
 
 async function runAll(cleanups: (() => Promise<void>)[]): Promise<void> {
   for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-/** Polls until `check` is true, with a deadline. */
-export async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
 }
