@@ -8,6 +8,15 @@ bash scripts/ensure_node_modules.sh
 bash scripts/ensure_services.sh
 bash scripts/ensure_test_peers.sh
 
+# testcontainers needs a Docker engine; where none answers (this kind of machine) the tests use
+# the PostgreSQL of DATABASE_URL and a private nats-server per test file. Say which.
+if timeout 5 docker info >/dev/null 2>&1; then
+  echo "Docker engine answers; the tests still use the local peers (DATABASE_URL, private nats-server)." >&2
+else
+  echo "No Docker engine answers: testcontainers is not used; tests run against PostgreSQL at" \
+    "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432} (a database per test file) and a private nats-server per test file." >&2
+fi
+
 echo "Type-checking the workspace..." >&2
 npx tsc -p tsconfig.json
 
