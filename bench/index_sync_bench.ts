@@ -56,7 +56,11 @@ const helmUpdate = await timeHelm(["repo", "update", "bench"], helmHome);
 
 // Charthouse: registry-api and index-fetcher only, so the measured sync ends when every version
 // is stored and its download request queued (no downloader competes for the 2 cores).
-const charthouse = await startCharthouse({ only: ["registry-api", "index-fetcher"] });
+const charthouse = await startCharthouse({ only: ["registry-api", "index-fetcher"] }).catch(async (err: unknown) => {
+  await nginx.stop();
+  await plain.stop();
+  throw err;
+});
 try {
   const fetcher = charthouse.stack.processes.find((p) => p.service === "index-fetcher")!;
   const idleMb = await peakRssMb(fetcher.child.pid!);

@@ -25,6 +25,7 @@ export async function startCharthouse(
 ): Promise<CharthouseUnderTest> {
   let database: TestDatabase | undefined;
   let nats: NatsServer | undefined;
+  let stack: Stack | undefined;
   try {
     await buildServices(workspaceRoot, options.only);
     database = await createTestDatabase("charthouse_e2e");
@@ -35,7 +36,7 @@ export async function startCharthouse(
     for (const service of services) ports.set(service.name, await freePort());
     const apiPort = ports.get("registry-api")!;
     const lines: string[] = [];
-    const stack = startStack({
+    const started = startStack({
       env: {
         DATABASE_URL: database.url,
         NATS_URL: nats.url,
@@ -50,10 +51,11 @@ export async function startCharthouse(
       output: (_service, _copy, chunk) => lines.push(chunk.toString("utf8")),
       ...(options.only ? { only: options.only } : {}),
     });
+    stack = started;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor(
       async () => {
-        const crashed = stack.processes.find((p) => p.child.exitCode !== null);
+        const crashed = started.processes.find((p) => p.child.exitCode !== null);
         if (crashed) throw new Error(`${crashed.service} exited with ${crashed.child.exitCode}:\n${lines.join("").slice(-4000)}`);
         const response = await fetch(`${apiUrl}/readyz`).catch(() => null);
         return response?.ok === true;
@@ -70,7 +72,7 @@ export async function startCharthouse(
       databaseUrl: database.url,
       natsUrl: nats.url,
       logs: () => lines.join(""),
-      stack,
+      stack: started,
       async api<T>(method: string, path: string, body?: unknown) {
         const response = await fetch(`${apiUrl}/api/v1${path}`, {
           method,
@@ -86,12 +88,13 @@ export async function startCharthouse(
         return { status: response.status, body: parsed, headers: response.headers };
       },
       async stop() {
-        await stack.stop();
+        await started.stop();
         await natsServer.stop();
         await db.drop();
       },
     };
   } catch (err) {
+    await stack?.stop().catch(() => undefined);
     await nats?.stop().catch(() => undefined);
     await database?.drop().catch(() => undefined);
     throw err;
