@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { CharthouseError } from "@charthouse/errors";
+import { rejectionOf } from "@charthouse/testing";
 import { pack } from "tar-stream";
 import { readChartArchive } from "./read_chart_archive.ts";
 
@@ -33,15 +33,6 @@ async function craftArchive(entries: CraftedEntry[]): Promise<Uint8Array> {
   return gzipSync(Buffer.concat(chunks));
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<CharthouseError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CharthouseError) return err;
-    throw err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("readChartArchive() on crafted archives", () => {
   it("keeps Chart.yaml versions as written (0.10 is not 0.1)", async () => {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { CharthouseError } from "@charthouse/errors";
+import { rejectionOf } from "@charthouse/testing";
 import { readChartArchive } from "./read_chart_archive.ts";
 
 const data = new URL("../../../../shared/data/", import.meta.url);
@@ -9,15 +9,6 @@ async function readData(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(new URL(path, data)));
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<CharthouseError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CharthouseError) return err;
-    throw err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("readChartArchive() on real chart archives", () => {
   it("reads a `helm create` chart: Chart.yaml fields, values.yaml and no README", async () => {

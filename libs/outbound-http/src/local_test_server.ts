@@ -32,3 +32,23 @@ export async function startLocalTestServer(
     },
   };
 }
+
+/**
+ * For a test file: a `serve(handler)` that starts local servers, all closed after each test, and
+ * the registry connection pools closed after the file.
+ */
+export function useLocalTestServers(
+  hooks: { afterEach: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void },
+  closeAgents: () => Promise<void>,
+): (handler: Parameters<typeof startLocalTestServer>[0]) => Promise<LocalTestServer> {
+  const servers: LocalTestServer[] = [];
+  hooks.afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  hooks.afterAll(closeAgents);
+  return async (handler) => {
+    const server = await startLocalTestServer(handler);
+    servers.push(server);
+    return server;
+  };
+}

@@ -7,9 +7,9 @@ import {
   UnauthorizedError,
   UpstreamError,
   toStoredError,
-  type CharthouseError,
 } from "@charthouse/errors";
-import { startLocalTestServer, type LocalTestServer } from "./local_test_server.ts";
+import { rejectionOf } from "@charthouse/testing";
+import { useLocalTestServers, type LocalTestServer } from "./local_test_server.ts";
 import { closeRegistryAgents } from "./registry_agents.ts";
 import { registryRequest } from "./registry_request.ts";
 import { registryStream, type RegistryRequestOptions } from "./registry_stream.ts";
@@ -22,25 +22,8 @@ const base: RegistryRequestOptions = {
   bodyTimeoutMs: 2_000,
 };
 
-const servers: LocalTestServer[] = [];
-async function serve(handler: Parameters<typeof startLocalTestServer>[0]): Promise<LocalTestServer> {
-  const server = await startLocalTestServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-afterAll(closeRegistryAgents);
+const serve = useLocalTestServers({ afterEach, afterAll }, closeRegistryAgents);
 
-async function failure(promise: Promise<unknown>): Promise<CharthouseError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as CharthouseError;
-  }
-  throw new Error("expected the request to fail");
-}
 
 const index = Buffer.from(`apiVersion: v1\nentries:\n${"  nginx: []\n".repeat(2000)}`);
 
@@ -65,7 +48,7 @@ describe("registryRequest() bodies", () => {
       res.end(bomb);
     });
     const started = Date.now();
-    const err = await failure(registryRequest(`${server.origin}/index.yaml`, { ...base, decompress: true }));
+    const err = await rejectionOf(registryRequest(`${server.origin}/index.yaml`, { ...base, decompress: true }));
     expect(err).toBeInstanceOf(TooLargeError);
     expect(err.code).toBe("too_large");
     expect(err.message).toContain("CHARTHOUSE_MAX_INDEX_BYTES");
@@ -88,7 +71,7 @@ describe("registryRequest() bodies", () => {
       res.writeHead(200, { "content-length": String(50 * 1024 * 1024) });
       res.write(Buffer.alloc(1024));
     });
-    const err = await failure(registryRequest(`${server.origin}/big.tgz`, { ...base, maxBytes: 1024 * 1024 }));
+    const err = await rejectionOf(registryRequest(`${server.origin}/big.tgz`, { ...base, maxBytes: 1024 * 1024 }));
     expect(err).toBeInstanceOf(TooLargeError);
     expect(err.message).toMatch(/52428800 bytes/);
   });
@@ -102,7 +85,7 @@ describe("registryRequest() bodies", () => {
     });
     const response = await registryStream(`${server.origin}/endless.tgz`, { ...base, maxBytes: 256 * 1024 });
     let seen = 0;
-    const err = await failure(
+    const err = await rejectionOf(
       (async () => {
         for await (const chunk of response.body) seen += chunk.byteLength;
       })(),
@@ -132,7 +115,7 @@ describe("registryRequest() timeouts", () => {
   it("maps a server that never answers to timeout within the limit", async () => {
     const server = await serve(() => {});
     const started = Date.now();
-    const err = await failure(registryRequest(`${server.origin}/index.yaml`, { ...base, timeoutMs: 300 }));
+    const err = await rejectionOf(registryRequest(`${server.origin}/index.yaml`, { ...base, timeoutMs: 300 }));
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.code).toBe("timeout");
     expect(err.message).toContain(`${server.origin}/index.yaml`);
@@ -145,7 +128,7 @@ describe("registryRequest() timeouts", () => {
       res.write(Buffer.alloc(100));
     });
     const started = Date.now();
-    const err = await failure(registryRequest(`${server.origin}/x.tgz`, { ...base, bodyTimeoutMs: 300 }));
+    const err = await rejectionOf(registryRequest(`${server.origin}/x.tgz`, { ...base, bodyTimeoutMs: 300 }));
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err.message).toMatch(/stalled/);
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -164,10 +147,10 @@ describe("registryRequest() status mapping", () => {
   it("maps 401 and 403 by whether a credential was sent", async () => {
     const server = await statusServer();
     for (const status of [401, 403]) {
-      const anonymous = await failure(registryRequest(`${server.origin}/${status}`, base));
+      const anonymous = await rejectionOf(registryRequest(`${server.origin}/${status}`, base));
       expect(anonymous).toBeInstanceOf(UnauthorizedError);
       expect(anonymous.code).toBe("unauthorized");
-      const withCredential = await failure(registryRequest(`${server.origin}/${status}`, { ...base, auth: "Bearer t0ken" }));
+      const withCredential = await rejectionOf(registryRequest(`${server.origin}/${status}`, { ...base, auth: "Bearer t0ken" }));
       expect(withCredential.code).toBe("credential_rejected");
       expect(withCredential.message).not.toContain("t0ken");
     }
@@ -176,7 +159,7 @@ describe("registryRequest() status mapping", () => {
   it("maps 404 and 410 to not_found, final", async () => {
     const server = await statusServer();
     for (const status of [404, 410]) {
-      const err = await failure(registryRequest(`${server.origin}/${status}`, base));
+      const err = await rejectionOf(registryRequest(`${server.origin}/${status}`, base));
       expect(err).toBeInstanceOf(NotFoundError);
       expect(err).toMatchObject({ code: "not_found", transient: false });
     }
@@ -184,14 +167,14 @@ describe("registryRequest() status mapping", () => {
 
   it("maps 429 to rate_limited with the Retry-After wait", async () => {
     const server = await statusServer();
-    const err = await failure(registryRequest(`${server.origin}/429`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/429`, base));
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ code: "rate_limited", transient: true, retryAfterMs: 7_000, status: 429 });
   });
 
   it("maps 5xx to a transient registry_error carrying the start of the registry's message", async () => {
     const server = await statusServer();
-    const err = await failure(registryRequest(`${server.origin}/500`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/500`, base));
     expect(err).toMatchObject({ code: "registry_error", transient: true, status: 500 });
     const cause = toStoredError(err).cause ?? "";
     expect(cause).toContain("database on fire");
@@ -200,7 +183,7 @@ describe("registryRequest() status mapping", () => {
 
   it("maps other 4xx to a final registry_error", async () => {
     const server = await statusServer();
-    const err = await failure(registryRequest(`${server.origin}/400`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/400`, base));
     expect(err).toMatchObject({ code: "registry_error", transient: false, status: 400 });
   });
 
@@ -208,7 +191,7 @@ describe("registryRequest() status mapping", () => {
     const server = await serve(() => {});
     const url = `${server.origin}/index.yaml`;
     await server.close();
-    const err = await failure(registryRequest(url, base));
+    const err = await rejectionOf(registryRequest(url, base));
     expect(err.code).toBe("connection_failed");
     expect(err.message).toMatch(/connection refused/);
     expect(err.solution).toMatch(/running/);
@@ -216,7 +199,7 @@ describe("registryRequest() status mapping", () => {
 
   it("maps a connection reset to connection_failed naming it", async () => {
     const server = await serve((req) => req.socket.destroy());
-    const err = await failure(registryRequest(`${server.origin}/index.yaml`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/index.yaml`, base));
     expect(err.code).toBe("connection_failed");
     expect(err.message).toMatch(/reset/);
   });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { UnavailableError, type CharthouseError } from "@charthouse/errors";
-import { startLocalTestServer, type LocalTestServer } from "./local_test_server.ts";
+import { UnavailableError } from "@charthouse/errors";
+import { rejectionOf } from "@charthouse/testing";
+import { useLocalTestServers, type LocalTestServer } from "./local_test_server.ts";
 import { closeRegistryAgents } from "./registry_agents.ts";
 import { registryRequest } from "./registry_request.ts";
 import type { RegistryRequestOptions } from "./registry_stream.ts";
@@ -12,25 +13,8 @@ const base: RegistryRequestOptions = {
   timeoutMs: 2_000,
 };
 
-const servers: LocalTestServer[] = [];
-async function serve(handler: Parameters<typeof startLocalTestServer>[0]): Promise<LocalTestServer> {
-  const server = await startLocalTestServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-afterAll(closeRegistryAgents);
+const serve = useLocalTestServers({ afterEach, afterAll }, closeRegistryAgents);
 
-async function failure(promise: Promise<unknown>): Promise<CharthouseError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as CharthouseError;
-  }
-  throw new Error("expected the request to fail");
-}
 
 /** A server that redirects /go to `target` and answers "ok" elsewhere. */
 async function redirector(target: (own: LocalTestServer) => string): Promise<LocalTestServer> {
@@ -100,7 +84,7 @@ describe("registryRequest() credentials and redirects", () => {
       res.end();
     });
     holder.origin = server.origin;
-    const err = await failure(registryRequest(`${server.origin}/start`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/start`, base));
     expect(err).toMatchObject({ code: "registry_error", transient: false });
     expect(err.message).toMatch(/more than 5 times/);
     expect(hops).toBe(6);
@@ -108,7 +92,7 @@ describe("registryRequest() credentials and redirects", () => {
 
   it("does not follow redirects when told not to", async () => {
     const server = await redirector((own) => `${own.origin}/index.yaml`);
-    const err = await failure(registryRequest(`${server.origin}/go`, { ...base, followRedirects: false }));
+    const err = await rejectionOf(registryRequest(`${server.origin}/go`, { ...base, followRedirects: false }));
     expect(err).toMatchObject({ code: "registry_error", status: 302 });
     expect(server.received).toHaveLength(1);
   });
@@ -117,7 +101,7 @@ describe("registryRequest() credentials and redirects", () => {
 describe("registryRequest() destination guard", () => {
   it("refuses the cloud metadata address without connecting", async () => {
     const started = Date.now();
-    const err = await failure(registryRequest("http://169.254.169.254/latest/meta-data/", { ...base, timeoutMs: 10_000 }));
+    const err = await rejectionOf(registryRequest("http://169.254.169.254/latest/meta-data/", { ...base, timeoutMs: 10_000 }));
     expect(err).toBeInstanceOf(UnavailableError);
     expect(err.code).toBe("forbidden_destination");
     expect(err.message).toContain("http://169.254.169.254/latest/meta-data/");
@@ -129,19 +113,19 @@ describe("registryRequest() destination guard", () => {
       "http://2852039166/",
       "http://0xa9.0xfe.0xa9.0xfe/",
     ]) {
-      expect((await failure(registryRequest(url, base))).code, url).toBe("forbidden_destination");
+      expect((await rejectionOf(registryRequest(url, base))).code, url).toBe("forbidden_destination");
     }
   });
 
   it("keeps credentials and query secrets out of its messages", async () => {
-    const err = await failure(registryRequest("http://bob:pa55w0rd@169.254.169.254/index.yaml?token=t0ps3cret", base));
+    const err = await rejectionOf(registryRequest("http://bob:pa55w0rd@169.254.169.254/index.yaml?token=t0ps3cret", base));
     expect(err.message).toContain("http://169.254.169.254/index.yaml?token=…");
     expect(err.message).not.toMatch(/pa55w0rd|t0ps3cret|bob/);
   });
 
   it("refuses a redirect to the metadata address", async () => {
     const server = await redirector(() => "http://169.254.169.254/latest/meta-data/iam/");
-    const err = await failure(registryRequest(`${server.origin}/go`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/go`, base));
     expect(err.code).toBe("forbidden_destination");
     expect(err.message).toContain("169.254.169.254");
   });
@@ -149,10 +133,10 @@ describe("registryRequest() destination guard", () => {
   it("refuses loopback when private networks are blocked, by address and by resolved name", async () => {
     const server = await serve((_req, res) => res.end("ok"));
     const options = { ...base, blockPrivateNetworks: true };
-    const byAddress = await failure(registryRequest(`${server.origin}/index.yaml`, options));
+    const byAddress = await rejectionOf(registryRequest(`${server.origin}/index.yaml`, options));
     expect(byAddress.code).toBe("forbidden_destination");
     expect(byAddress.message).toMatch(/CHARTHOUSE_BLOCK_PRIVATE_NETWORKS/);
-    const byName = await failure(registryRequest(`http://localhost:${server.port}/index.yaml`, options));
+    const byName = await rejectionOf(registryRequest(`http://localhost:${server.port}/index.yaml`, options));
     expect(byName.code).toBe("forbidden_destination");
     expect(server.received).toHaveLength(0);
   });
@@ -165,7 +149,7 @@ describe("registryRequest() destination guard", () => {
 
   it("refuses a redirect to a non-HTTP scheme", async () => {
     const server = await redirector(() => "file:///etc/passwd");
-    const err = await failure(registryRequest(`${server.origin}/go`, base));
+    const err = await rejectionOf(registryRequest(`${server.origin}/go`, base));
     expect(err.code).toBe("forbidden_destination");
   });
 });

@@ -27,3 +27,4 @@ export {
   uniqueDatabaseName,
 } from "./test_database.ts";
 export { type WaitForOptions, waitFor } from "./wait_for.ts";
+export { rejectionOf } from "./rejection_of.ts";
