@@ -9,3 +9,4 @@ export {
   type WorkerSettings,
 } from "./worker_service.ts";
 export { Counter, Gauge, Histogram, Registry as MetricsRegistry } from "prom-client";
+export { registryAccess, type RegistryAccess, type RegistryAccessSettings } from "./registry_access.ts";

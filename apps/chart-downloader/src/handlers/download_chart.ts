@@ -9,11 +9,9 @@ import {
 import { lockBusy, withTryLock, type ChartVersionRepository, type SqlClient, type VersionWork } from "@charthouse/db";
 import { IntegrityError, toStoredError, UnavailableError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
-import { registryStream, type HostBreakers } from "@charthouse/outbound-http";
+import { registryStream } from "@charthouse/outbound-http";
+import type { RegistryAccess } from "@charthouse/service-runtime";
 import type { z } from "zod";
-
-/** Turns a registry's sealed credential into an Authorization header value. */
-export type Authorize = (credential: VersionWork["registry"]["credential"]) => Promise<string | undefined>;
 
 /** What the downloader needs. */
 export interface DownloadChartDependencies {
@@ -21,9 +19,8 @@ export interface DownloadChartDependencies {
   versions: ChartVersionRepository;
   archives: ArchiveStore;
   publisher: Publisher;
-  breakers: HostBreakers;
-  authorize: Authorize;
-  limits: { maxArchiveBytes: number; timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
+  access: RegistryAccess;
+  limits: { maxArchiveBytes: number };
 }
 
 /**
@@ -115,15 +112,13 @@ async function download(
   work: VersionWork,
   context: DeliveryContext,
 ): Promise<{ sha256: string; bytes: Uint8Array }> {
-  const auth = await deps.authorize(work.registry.credential);
+  const auth = await deps.access.authorize(work.registry.credential);
   const origin = new URL(payload.url).origin;
-  return await deps.breakers.run(origin, async () => {
+  return await deps.access.breakers.run(origin, async () => {
     const response = await registryStream(payload.url, {
       maxBytes: deps.limits.maxArchiveBytes,
       limitSetting: "CHARTHOUSE_MAX_ARCHIVE_BYTES",
-      timeoutMs: deps.limits.timeoutMs,
-      bodyTimeoutMs: deps.limits.bodyTimeoutMs,
-      blockPrivateNetworks: deps.limits.blockPrivateNetworks,
+      ...deps.access.request,
       decompress: false,
       acceptStatuses: [200],
       // The credential belongs to the registry: a chart URL on another host never receives it.

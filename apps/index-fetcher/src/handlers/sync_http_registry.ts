@@ -7,7 +7,7 @@ import {
 import type { ChartVersionRepository, LeasedSync, SyncResult, SyncRunRepository } from "@charthouse/db";
 import { InputError, toStoredError, UpstreamError } from "@charthouse/errors";
 import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
-import type { HostBreakers } from "@charthouse/outbound-http";
+import type { RegistryAccess } from "@charthouse/service-runtime";
 import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
 import type { z } from "zod";
 import { DownloadQueue } from "./download_queue.ts";
@@ -19,23 +19,13 @@ import { PhaseTimer } from "./phase_timer.ts";
 /** Versions written per transaction; each slice's downloads are queued while the next is written. */
 const WRITE_SLICE = 2_000;
 
-/** Turns a registry's sealed credential into an Authorization header value. */
-export type Authorize = (credential: LeasedSync["registry"]["credential"]) => Promise<string | undefined>;
-
 /** What an HTTP sync needs. */
 export interface SyncHttpRegistryDependencies {
   syncRuns: SyncRunRepository;
   versions: ChartVersionRepository;
   publisher: Publisher;
-  breakers: HostBreakers;
-  authorize: Authorize;
-  limits: {
-    maxIndexBytes: number;
-    maxIndexVersions: number;
-    timeoutMs: number;
-    bodyTimeoutMs: number;
-    blockPrivateNetworks: boolean;
-  };
+  access: RegistryAccess;
+  limits: { maxIndexBytes: number; maxIndexVersions: number };
 }
 
 /**
@@ -59,16 +49,14 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
 
       const phases = new PhaseTimer();
       const indexUrl = indexUrlOf(registry.url);
-      const auth = await deps.authorize(registry.credential);
-      const fetched = await deps.breakers.run(indexUrl.origin, () =>
+      const auth = await deps.access.authorize(registry.credential);
+      const fetched = await deps.access.breakers.run(indexUrl.origin, () =>
         fetchIndex(indexUrl, {
           validators: { etag: registry.etag, lastModified: registry.lastModified },
           auth,
           repositoryUrl: registry.url,
           maxBytes: deps.limits.maxIndexBytes,
-          timeoutMs: deps.limits.timeoutMs,
-          bodyTimeoutMs: deps.limits.bodyTimeoutMs,
-          blockPrivateNetworks: deps.limits.blockPrivateNetworks,
+          ...deps.access.request,
         }),
       );
 

@@ -1,0 +1,34 @@
+import { registryAuthorizer, type RegistryAuthorizer } from "@charthouse/credentials";
+import { createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
+
+/** The settings of registryAccessSettings() in @charthouse/config, plus the credential key. */
+export interface RegistryAccessSettings {
+  CHARTHOUSE_BLOCK_PRIVATE_NETWORKS: boolean;
+  CHARTHOUSE_REQUEST_TIMEOUT_MS: number;
+  CHARTHOUSE_BODY_TIMEOUT_MS: number;
+  CHARTHOUSE_CIRCUIT_RESET_MS: number;
+  CHARTHOUSE_SECRET_KEY?: string | undefined;
+}
+
+/** What a service that calls registries shares across its handlers. */
+export interface RegistryAccess {
+  /** One circuit breaker per registry host. */
+  breakers: HostBreakers;
+  /** Opens a registry's sealed credential into an Authorization header value. */
+  authorize: RegistryAuthorizer;
+  /** Time and destination limits of every request. */
+  request: { timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
+}
+
+/** Builds the registry access of a service from its validated settings. */
+export function registryAccess(settings: RegistryAccessSettings): RegistryAccess {
+  return {
+    breakers: createHostBreakers({ resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS }),
+    authorize: registryAuthorizer(settings.CHARTHOUSE_SECRET_KEY),
+    request: {
+      timeoutMs: settings.CHARTHOUSE_REQUEST_TIMEOUT_MS,
+      bodyTimeoutMs: settings.CHARTHOUSE_BODY_TIMEOUT_MS,
+      blockPrivateNetworks: settings.CHARTHOUSE_BLOCK_PRIVATE_NETWORKS,
+    },
+  };
+}
