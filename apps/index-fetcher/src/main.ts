@@ -26,7 +26,7 @@ runService(log, async () => {
   return {
     async stop() {
       await service.stop();
-      access.breakers.close();
+      await access.close();
     },
   };
 });

@@ -49,10 +49,8 @@ function syncEvent(name: string) {
 }
 
 /** Events for live views (SSE): what happened to a version or a sync, per organisation. */
-export const chartVersionDiscovered = versionEvent("discovered");
 export const chartVersionReady = versionEvent("ready");
 export const chartVersionFailed = versionEvent("failed");
-export const chartVersionRemoved = versionEvent("removed");
 export const registrySyncStarted = syncEvent("started");
 export const registrySyncFinished = syncEvent("finished");
 

@@ -22,4 +22,4 @@ export {
 export { queryRows } from "./query_rows.ts";
 export { lockBusy, withTryLock } from "./advisory_lock.ts";
 export type { DataSource, EntityManager } from "typeorm";
-export { sealedCredentialOf, type SealedCredential } from "./sealed_credential.ts";
+export type { SealedCredential } from "./sealed_credential.ts";

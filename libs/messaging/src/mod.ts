@@ -1,7 +1,7 @@
 /** JetStream: connection, idempotent provisioning, publishing, consumer loops and the archive store. */
 export { connectNats } from "./connect.ts";
 export { ensureConsumer, ensureStream, type ConsumerOptions } from "./provision.ts";
-export { backoffDelay, defaultBackoff, type BackoffPolicy } from "./backoff.ts";
+export type { BackoffPolicy } from "./backoff.ts";
 export { Publisher } from "./publisher.ts";
 export {
   runConsumer,

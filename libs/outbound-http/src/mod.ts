@@ -10,11 +10,7 @@ export {
   type RegistryStreamResponse,
 } from "./registry_stream.ts";
 export { closeRegistryAgents } from "./registry_agents.ts";
-export { errorForStatus, type FailedResponse } from "./status_error.ts";
-export { errorForTransportFailure, type RequestPhase } from "./transport_error.ts";
 export { parseRetryAfter, retryAfterFromHeaders } from "./retry_after.ts";
-export { classifyAddress, forbiddenHostNames, type AddressClass } from "./address_policy.ts";
-export { assertAllowedHost, resolveAllowedAddresses, type DestinationPolicy } from "./destination_guard.ts";
 export { displayUrl } from "./display_url.ts";
 export {
   createHostBreakers,

@@ -3,7 +3,7 @@ export { fetchIndex, type FetchedIndex, type FetchIndexOptions, type IndexValida
 export { parseIndex } from "./index_parser.ts";
 export { indexContentHash } from "./index_content_hash.ts";
 export { resolveChartUrl } from "./chart_url.ts";
-export { compareVersionsDesc, isStrictSemver } from "./version_order.ts";
+export { compareVersionsDesc } from "./version_order.ts";
 export { mergeIndexes } from "./merge_indexes_for_bench.ts";
 export type {
   IndexChartVersion,

@@ -8,5 +8,4 @@ export {
   type ServiceConnections,
   type WorkerSettings,
 } from "./worker_service.ts";
-export { Counter, Gauge, Histogram, Registry as MetricsRegistry } from "prom-client";
 export { registryAccess, type RegistryAccess, type RegistryAccessSettings } from "./registry_access.ts";

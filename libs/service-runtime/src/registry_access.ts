@@ -1,5 +1,5 @@
 import { registryAuthorizer, type RegistryAuthorizer } from "@charthouse/credentials";
-import { createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
+import { closeRegistryAgents, createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
 
 /** The settings of registryAccessSettings() in @charthouse/config, plus the credential key. */
 export interface RegistryAccessSettings {
@@ -18,17 +18,24 @@ export interface RegistryAccess {
   authorize: RegistryAuthorizer;
   /** Time and destination limits of every request. */
   request: { timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
+  /** Stops the breakers' timer and closes the registry connection pools (graceful shutdown). */
+  close(): Promise<void>;
 }
 
 /** Builds the registry access of a service from its validated settings. */
 export function registryAccess(settings: RegistryAccessSettings): RegistryAccess {
+  const breakers = createHostBreakers({ resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS });
   return {
-    breakers: createHostBreakers({ resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS }),
+    breakers,
     authorize: registryAuthorizer(settings.CHARTHOUSE_SECRET_KEY),
     request: {
       timeoutMs: settings.CHARTHOUSE_REQUEST_TIMEOUT_MS,
       bodyTimeoutMs: settings.CHARTHOUSE_BODY_TIMEOUT_MS,
       blockPrivateNetworks: settings.CHARTHOUSE_BLOCK_PRIVATE_NETWORKS,
+    },
+    async close() {
+      breakers.close();
+      await closeRegistryAgents();
     },
   };
 }
