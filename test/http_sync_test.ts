@@ -157,8 +157,7 @@ describe("every service", () => {
     for (const [service, port] of charthouse.ports) {
       const base = `http://127.0.0.1:${port}`;
       expect((await fetch(`${base}/healthz`)).status, service).toBe(200);
-      const ready = await waitFor(async () => ((await fetch(`${base}/readyz`)).ok ? true : false), { what: `${service} ready` });
-      expect(ready).toBe(true);
+      await waitFor(async () => (await fetch(`${base}/readyz`)).ok, { what: `${service} to be ready` });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics, service).toContain(`service="${service}"`);
       if (["index-fetcher", "chart-downloader", "metadata-extractor"].includes(service)) {

@@ -254,11 +254,13 @@ export class ChartVersionRepository {
     );
   }
 
-  /** Marks a version failed for good (unless it was removed meanwhile). */
-  async markFailed(versionId: string, error: StoredError): Promise<void> {
+  /** Marks versions failed for good with one error (unless removed meanwhile), in one statement. */
+  async markFailed(versionIds: string | readonly string[], error: StoredError): Promise<void> {
+    const ids = typeof versionIds === "string" ? [versionIds] : [...versionIds];
+    if (ids.length === 0) return;
     await this.#db.query(`UPDATE chart_versions SET state = 'failed', attempts = attempts + 1, error = $2, updated_at = now()
-        WHERE id = $1 AND state <> 'removed'`,
-      [versionId, JSON.stringify(error)],
+        WHERE id = ANY($1::uuid[]) AND state <> 'removed'`,
+      [ids, JSON.stringify(error)],
     );
   }
 }

@@ -39,16 +39,12 @@ export class DownloadQueue {
 
   async #publish(versions: readonly PendingVersion[]): Promise<number> {
     const requests = [];
+    const withoutUrl: string[] = [];
     for (const version of versions) {
       this.#queued.add(version.id);
       const url = this.downloadUrls.get(`${version.chart}\u0000${version.version}`);
       if (url === undefined) {
-        await this.deps.versions.markFailed(version.id, {
-          code: "invalid_index",
-          message: `${version.chart}@${version.version} has no usable download URL in index.yaml`,
-          cause: null,
-          solution: "Verify the registry is properly configured",
-        });
+        withoutUrl.push(version.id);
         continue;
       }
       requests.push({
@@ -60,6 +56,13 @@ export class DownloadQueue {
         expectedDigest: verifiableDigest(version.digest),
       });
     }
+    await this.deps.versions.markFailed(withoutUrl, {
+      code: "invalid_index",
+      // Stored on each version, so it need not name it.
+      message: "The version has no usable download URL in index.yaml (no urls, or none resolves to http or https)",
+      cause: null,
+      solution: "Verify the registry is properly configured",
+    });
     return await this.deps.publisher.publishMany(chartDownloadRequested, requests);
   }
 }
