@@ -23,4 +23,13 @@ export {
 } from "./credential_kinds.ts";
 export { parseStoredCredential, validateCredentialInput, type ValidatedCredentialInput } from "./validate_credential_input.ts";
 export { authorizationHeader, type StaticRegistryCredential } from "./authorization_header.ts";
-export { registryAuthorizer, type RegistryAuthorizer, type SealedCredentialRow } from "./registry_authorizer.ts";
+export {
+  loginAuthorizationHeader,
+  registryLogins,
+  staticLogin,
+  type CloudSignIn,
+  type RegistryLogin,
+  type RegistryLogins,
+  type RegistryLoginsOptions,
+  type SealedCredentialRow,
+} from "./registry_login.ts";

@@ -1,4 +1,4 @@
-import { registryAuthorizer, type RegistryAuthorizer } from "@charthouse/credentials";
+import { loginAuthorizationHeader, registryLogins, type CloudSignIn, type RegistryLogins, type SealedCredentialRow } from "@charthouse/credentials";
 import { closeRegistryAgents, createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
 
 /** The settings of registryAccessSettings() in @charthouse/config, plus the credential key. */
@@ -14,8 +14,10 @@ export interface RegistryAccessSettings {
 export interface RegistryAccess {
   /** One circuit breaker per registry host. */
   breakers: HostBreakers;
-  /** Opens a registry's sealed credential into an Authorization header value. */
-  authorize: RegistryAuthorizer;
+  /** Signs registries in with their sealed credentials (cloud kinds through a token exchange). */
+  logins: RegistryLogins;
+  /** The Authorization header for a registry's credential (or none), for HTTP chart repositories. */
+  authorize(credential: SealedCredentialRow | null, registryUrl: string): Promise<string | undefined>;
   /** Time and destination limits of every request. */
   request: { timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
   /** Stops the breakers' timer and closes the registry connection pools (graceful shutdown). */
@@ -23,11 +25,16 @@ export interface RegistryAccess {
 }
 
 /** Builds the registry access of a service from its validated settings. */
-export function registryAccess(settings: RegistryAccessSettings): RegistryAccess {
+export function registryAccess(settings: RegistryAccessSettings, options: { cloudSignIn?: CloudSignIn } = {}): RegistryAccess {
   const breakers = createHostBreakers({ resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS });
+  const logins = registryLogins({ secretKey: settings.CHARTHOUSE_SECRET_KEY, ...options });
   return {
     breakers,
-    authorize: registryAuthorizer(settings.CHARTHOUSE_SECRET_KEY),
+    logins,
+    async authorize(credential, registryUrl) {
+      const login = await logins.login(credential, registryUrl);
+      return login === null ? undefined : loginAuthorizationHeader(login);
+    },
     request: {
       timeoutMs: settings.CHARTHOUSE_REQUEST_TIMEOUT_MS,
       bodyTimeoutMs: settings.CHARTHOUSE_BODY_TIMEOUT_MS,

@@ -112,7 +112,7 @@ async function download(
   work: VersionWork,
   context: DeliveryContext,
 ): Promise<{ sha256: string; bytes: Uint8Array }> {
-  const auth = await deps.access.authorize(work.registry.credential);
+  const auth = await deps.access.authorize(work.registry.credential, work.registry.url);
   const origin = new URL(payload.url).origin;
   return await deps.access.breakers.run(origin, async () => {
     const response = await registryStream(payload.url, {

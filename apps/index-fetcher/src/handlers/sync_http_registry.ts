@@ -49,7 +49,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
 
       const phases = new PhaseTimer();
       const indexUrl = indexUrlOf(registry.url);
-      const auth = await deps.access.authorize(registry.credential);
+      const auth = await deps.access.authorize(registry.credential, registry.url);
       const fetched = await deps.access.breakers.run(indexUrl.origin, () =>
         fetchIndex(indexUrl, {
           validators: { etag: registry.etag, lastModified: registry.lastModified },
