@@ -19,6 +19,10 @@ export const errorCodes = {
   invalid_reference: { title: "Invalid reference", solution: "Add oci:// to the URL" },
   manifest_unknown: { title: "Manifest unknown", solution: "Check the repository path" },
   tag_not_found: { title: "Tag not found", solution: "Verify chart versions in the registry" },
+  listing_unavailable: {
+    title: "Repository listing unavailable",
+    solution: "The registry does not list the repositories of a namespace: add each chart repository by its own URL (oci://HOST/PATH/CHART)",
+  },
   not_a_chart: { title: "Not a chart", solution: "Skipped: the artifact is not a Helm chart (listed for information)" },
   digest_mismatch: {
     title: "Digest mismatch",
