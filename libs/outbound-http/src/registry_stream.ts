@@ -11,8 +11,10 @@ import { errorForTransportFailure } from "./transport_error.ts";
 
 /** Options of every request Charthouse sends to a registry. */
 export interface RegistryRequestOptions {
-  /** GET (default) or HEAD. */
-  method?: "GET" | "HEAD";
+  /** GET (default), HEAD, or POST with a form (OAuth2 token endpoints; never redirected). */
+  method?: "GET" | "HEAD" | "POST";
+  /** The body of a POST, sent as `application/x-www-form-urlencoded`. */
+  form?: Readonly<Record<string, string>>;
   /** Extra request headers (Accept, If-None-Match, ...). Authorization and Host are not allowed here. */
   headers?: Readonly<Record<string, string>>;
   /** An Authorization header value, sent only to `authOrigin` and never after leaving it. */
@@ -67,12 +69,14 @@ const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 export async function registryStream(input: string | URL, options: RegistryRequestOptions): Promise<RegistryStreamResponse> {
   const method = options.method ?? "GET";
   const accept = options.acceptStatuses ?? [200, 304];
-  const maxRedirects = options.followRedirects === false ? 0 : (options.maxRedirects ?? 5);
+  // A POST is not replayed to another address: its form may carry a credential.
+  const maxRedirects = options.followRedirects === false || method === "POST" ? 0 : (options.maxRedirects ?? 5);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   const policy = { blockPrivateNetworks: options.blockPrivateNetworks };
   const dispatcher = registryAgent(policy);
   const baseHeaders = requestHeaders(options);
+  const formBody = method === "POST" ? new URLSearchParams(options.form ?? {}).toString() : undefined;
   let url = parseRegistryUrl(input);
   const authOrigin = options.auth === undefined ? undefined : parseRegistryUrl(options.authOrigin ?? url).origin;
   let authStillAllowed = authOrigin !== undefined;
@@ -103,6 +107,7 @@ export async function registryStream(input: string | URL, options: RegistryReque
         response = await request(url, {
           method,
           headers,
+          ...(formBody === undefined ? {} : { body: formBody }),
           dispatcher,
           signal,
           headersTimeout: timeoutMs,
@@ -219,6 +224,7 @@ function requestHeaders(options: RegistryRequestOptions): Record<string, string>
     headers[lower] = value;
   }
   headers["accept-encoding"] = options.decompress === true ? "gzip, br" : "identity";
+  if (options.method === "POST") headers["content-type"] = "application/x-www-form-urlencoded";
   return headers;
 }
 
