@@ -1,4 +1,4 @@
-import { commonSettings, loadConfig, optionalString } from "@charthouse/config";
+import { commonSettings, loadConfig, optionalString, secretKeyListSetting } from "@charthouse/config";
 import { z } from "zod";
 
 /** CHARTHOUSE_SECRET_KEY: unset, or base64 of exactly 32 bytes (AES-256). */
@@ -16,6 +16,8 @@ const registryApiSettings = {
   CHARTHOUSE_BOOTSTRAP_TOKEN: optionalString(),
   /** The credential encryption key; without it credentials cannot be created. */
   CHARTHOUSE_SECRET_KEY: secretKeySetting(),
+  /** Keys that still open credentials while `npm run rotate-secret-key` moves them to the current key. */
+  CHARTHOUSE_PREVIOUS_SECRET_KEYS: secretKeyListSetting(),
 };
 
 /** The validated configuration of registry-api. */

@@ -1,4 +1,4 @@
-import { booleanSetting, choiceSetting, integerSetting, urlSetting } from "./env_schema.ts";
+import { booleanSetting, choiceSetting, integerSetting, optionalUrlSetting, secretKeyListSetting, urlSetting } from "./env_schema.ts";
 
 /** Settings every service reads: where Postgres and NATS are, logging, and its own HTTP port. */
 export function commonSettings(defaultPort: number) {
@@ -21,5 +21,13 @@ export function registryAccessSettings() {
     CHARTHOUSE_REQUEST_TIMEOUT_MS: integerSetting(15_000, { min: 100, max: 600_000 }),
     CHARTHOUSE_BODY_TIMEOUT_MS: integerSetting(30_000, { min: 100, max: 600_000 }),
     CHARTHOUSE_CIRCUIT_RESET_MS: integerSetting(30_000, { min: 1_000, max: 3_600_000 }),
+    /** Keys that still open credentials while `npm run rotate-secret-key` moves them to CHARTHOUSE_SECRET_KEY. */
+    CHARTHOUSE_PREVIOUS_SECRET_KEYS: secretKeyListSetting(),
+    /** The Amazon ECR API endpoint instead of each region's own (a VPC endpoint; tests). */
+    CHARTHOUSE_AWS_ECR_ENDPOINT: optionalUrlSetting(["http:", "https:"]),
+    /** The Microsoft Entra ID authority instead of https://login.microsoftonline.com (sovereign clouds; tests). */
+    CHARTHOUSE_AZURE_AUTHORITY_HOST: optionalUrlSetting(["https:"]),
+    /** Cloud registry tokens (ECR, Google, ACR) are fetched again this long before they expire. */
+    CHARTHOUSE_CLOUD_TOKEN_MARGIN_MS: integerSetting(300_000, { min: 0, max: 3_600_000 }),
   };
 }

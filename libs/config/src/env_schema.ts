@@ -111,3 +111,29 @@ export function redactUrl(value: string): string {
     return value.replace(/\/\/([^:/@]+):[^@/]*@/, "//$1:***@");
   }
 }
+
+/** Reads an optional environment variable as a URL with one of the given protocols. */
+export function optionalUrlSetting(protocols: readonly string[]): z.ZodType<string | undefined> {
+  return optionalString().superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `must be a URL, got "${redactUrl(value)}"` });
+      return;
+    }
+    if (!protocols.includes(url.protocol)) ctx.addIssue({ code: "custom", message: `must use ${protocols.join(" or ")}, got ${url.protocol}` });
+  });
+}
+
+/** Reads comma-separated keys of 32 bytes in base64 (CHARTHOUSE_PREVIOUS_SECRET_KEYS); messages never repeat a key. */
+export function secretKeyListSetting(): z.ZodType<string | undefined> {
+  return optionalString().superRefine((value, ctx) => {
+    const keys = (value ?? "").split(",").map((key) => key.trim()).filter((key) => key !== "");
+    keys.forEach((key, index) => {
+      const valid = /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) && Buffer.from(key, "base64").length === 32;
+      if (!valid) ctx.addIssue({ code: "custom", message: `key ${index + 1} must be 32 random bytes in base64 (openssl rand -base64 32)` });
+    });
+  });
+}

@@ -1,10 +1,12 @@
 /**
  * Registry credentials: their kinds and secret schemas, AES-256-GCM sealing of secrets with key
- * rotation, and the Authorization header each kind sends.
+ * rotation, and the login (or Authorization header) each kind signs in with.
  */
 export { parseSecretKey, secretKeyBytes, secretKeyId } from "./secret_key.ts";
 export { createSecretBox, type SealedSecret, type SecretBox, type SecretBoxKeys, type SecretKey } from "./secret_box.ts";
+export { secretBoxFromSettings, type SecretKeySettings } from "./secret_box_from_settings.ts";
 export { reencrypt, type ReencryptOptions } from "./reencrypt.ts";
+export { rotateSecretKeys, type RotateSecretKeysOptions, type RotationCounts, type RotationSql } from "./rotate_secret_keys.ts";
 export { SealedSecretError } from "./sealed_secret_error.ts";
 export {
   credentialText,
@@ -15,8 +17,24 @@ export {
 export { basicCredential, basicSecretSchema, type BasicSecret } from "./basic_credential.ts";
 export { tokenCredential, tokenSecretSchema, type TokenSecret } from "./token_credential.ts";
 export {
+  defaultGoogleTokenUri,
+  gcpServiceAccountCredential,
+  gcpServiceAccountKeyFileSchema,
+  gcpServiceAccountSecretSchema,
+  type GcpServiceAccountSecret,
+} from "./gcp_service_account_credential.ts";
+export { awsCredential, awsSecretSchema, type AwsSecret } from "./aws_credential.ts";
+export {
+  azureServicePrincipalCredential,
+  azureServicePrincipalSecretSchema,
+  type AzureServicePrincipalSecret,
+} from "./azure_service_principal_credential.ts";
+export {
   credentialKinds,
+  isCloudCredential,
   isCredentialKind,
+  type CloudCredential,
+  type CloudCredentialKind,
   type CredentialKind,
   type CredentialSecret,
   type RegistryCredential,

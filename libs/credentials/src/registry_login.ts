@@ -1,8 +1,8 @@
 import { CharthouseError } from "@charthouse/errors";
 import { authorizationHeader } from "./authorization_header.ts";
-import type { RegistryCredential } from "./credential_kinds.ts";
-import { createSecretBox, type SecretBox } from "./secret_box.ts";
-import { parseSecretKey, secretKeyId } from "./secret_key.ts";
+import { isCloudCredential, type CloudCredential, type RegistryCredential } from "./credential_kinds.ts";
+import type { SecretBox } from "./secret_box.ts";
+import { secretBoxFromSettings } from "./secret_box_from_settings.ts";
 import { parseStoredCredential } from "./validate_credential_input.ts";
 
 /**
@@ -41,13 +41,22 @@ export interface RegistryLogins {
   forget(credential: SealedCredentialRow, registryUrl: string): void;
 }
 
-/** Exchanges a cloud credential (the kinds without a static login) for a short-lived login. */
-export type CloudSignIn = (credential: RegistryCredential, registryUrl: string) => Promise<RegistryLogin>;
+/**
+ * Exchanges a cloud credential for a short-lived login (see @charthouse/cloud-signin). A sign-in
+ * that caches its logins also has `forget`, which `RegistryLogins.forget` calls after a 401.
+ */
+export interface CloudSignIn {
+  (credential: CloudCredential, registryUrl: string): Promise<RegistryLogin>;
+  /** Drops the logins cached for a credential at the host of `registryUrl`. */
+  forget?(credentialId: string, registryUrl: string): void;
+}
 
 /** Options of registryLogins. */
 export interface RegistryLoginsOptions {
   /** CHARTHOUSE_SECRET_KEY; without it a registry with a credential fails with a clear error. */
   secretKey: string | undefined;
+  /** CHARTHOUSE_PREVIOUS_SECRET_KEYS: keys still accepted while a key rotation runs. */
+  previousSecretKeys?: string | undefined;
   /** Signs in with the cloud kinds; without it those kinds fail with a clear error. */
   cloudSignIn?: CloudSignIn;
 }
@@ -57,11 +66,10 @@ export interface RegistryLoginsOptions {
  * service that uses it, and only for the request being made.
  */
 export function registryLogins(options: RegistryLoginsOptions): RegistryLogins {
-  let box: SecretBox | undefined;
-  if (options.secretKey !== undefined) {
-    const key = parseSecretKey(options.secretKey);
-    box = createSecretBox({ current: { id: secretKeyId(key), key } });
-  }
+  const box: SecretBox | undefined =
+    options.secretKey === undefined
+      ? undefined
+      : secretBoxFromSettings({ secretKey: options.secretKey, previousSecretKeys: options.previousSecretKeys });
   return {
     async login(credential, registryUrl) {
       if (credential === null) return null;
@@ -73,13 +81,17 @@ export function registryLogins(options: RegistryLoginsOptions): RegistryLogins {
       const opened = parseStoredCredential(credential.kind, box.open(credential, credential.id), credential.id);
       const fixed = staticLogin(opened);
       if (fixed !== null) return fixed;
+      if (!isCloudCredential(opened)) {
+        throw new CharthouseError("internal", `Credential ${credential.id} of kind ${opened.kind} has no way to sign in`);
+      }
       if (options.cloudSignIn === undefined) {
         throw new CharthouseError("credential_rejected", `Credential ${credential.id} of kind ${opened.kind} needs a cloud sign-in, which this service lacks`);
       }
-      return await options.cloudSignIn(opened, registryUrl);
+      return await options.cloudSignIn({ ...opened, id: credential.id }, registryUrl);
     },
-    forget() {
-      // Static logins are not cached; the cloud sign-in keeps (and forgets) its own tokens.
+    forget(credential, registryUrl) {
+      // Static logins are not cached; a cloud sign-in's cache drops the token the registry refused.
+      options.cloudSignIn?.forget?.(credential.id, registryUrl);
     },
   };
 }
@@ -93,6 +105,10 @@ export function staticLogin(credential: RegistryCredential): RegistryLogin | nul
       return credential.secret.username === undefined
         ? { type: "bearer", token: credential.secret.token, expiresAt: null }
         : { type: "basic", username: credential.secret.username, password: credential.secret.token, expiresAt: null };
+    case "gcp_service_account":
+    case "aws":
+    case "azure_service_principal":
+      return null;
   }
 }
 

@@ -29,6 +29,14 @@ export const redactedPaths: readonly string[] = [
   "*.service_account_json",
   "private_key",
   "*.private_key",
+  "session_token",
+  "*.session_token",
+  "access_token",
+  "*.access_token",
+  "refresh_token",
+  "*.refresh_token",
+  "refreshToken",
+  "*.refreshToken",
 ];
 
 /** Creates the JSON logger of one service; child loggers add registryId, msgId and the like. */

@@ -1,3 +1,4 @@
+import { cachedCloudSignIn, createCloudSignIn } from "@charthouse/cloud-signin";
 import { loginAuthorizationHeader, registryLogins, type CloudSignIn, type RegistryLogins, type SealedCredentialRow } from "@charthouse/credentials";
 import { closeRegistryAgents, createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
 
@@ -8,6 +9,10 @@ export interface RegistryAccessSettings {
   CHARTHOUSE_BODY_TIMEOUT_MS: number;
   CHARTHOUSE_CIRCUIT_RESET_MS: number;
   CHARTHOUSE_SECRET_KEY?: string | undefined;
+  CHARTHOUSE_PREVIOUS_SECRET_KEYS?: string | undefined;
+  CHARTHOUSE_AWS_ECR_ENDPOINT?: string | undefined;
+  CHARTHOUSE_AZURE_AUTHORITY_HOST?: string | undefined;
+  CHARTHOUSE_CLOUD_TOKEN_MARGIN_MS?: number | undefined;
 }
 
 /** What a service that calls registries shares across its handlers. */
@@ -24,10 +29,29 @@ export interface RegistryAccess {
   close(): Promise<void>;
 }
 
-/** Builds the registry access of a service from its validated settings. */
+/**
+ * Builds the registry access of a service from its validated settings. Cloud credentials sign in
+ * through @charthouse/cloud-signin with a token cache shared by the service's handlers, unless
+ * `cloudSignIn` replaces it (tests).
+ */
 export function registryAccess(settings: RegistryAccessSettings, options: { cloudSignIn?: CloudSignIn } = {}): RegistryAccess {
   const breakers = createHostBreakers({ resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS });
-  const logins = registryLogins({ secretKey: settings.CHARTHOUSE_SECRET_KEY, ...options });
+  const cloudSignIn =
+    options.cloudSignIn ??
+    cachedCloudSignIn(
+      createCloudSignIn({
+        ecrEndpoint: settings.CHARTHOUSE_AWS_ECR_ENDPOINT,
+        azureAuthorityHost: settings.CHARTHOUSE_AZURE_AUTHORITY_HOST,
+        timeoutMs: settings.CHARTHOUSE_REQUEST_TIMEOUT_MS,
+        blockPrivateNetworks: settings.CHARTHOUSE_BLOCK_PRIVATE_NETWORKS,
+      }),
+      { marginMs: settings.CHARTHOUSE_CLOUD_TOKEN_MARGIN_MS ?? 300_000 },
+    );
+  const logins = registryLogins({
+    secretKey: settings.CHARTHOUSE_SECRET_KEY,
+    previousSecretKeys: settings.CHARTHOUSE_PREVIOUS_SECRET_KEYS,
+    cloudSignIn,
+  });
   return {
     breakers,
     logins,
