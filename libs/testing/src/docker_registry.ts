@@ -9,6 +9,20 @@ import { makeTempDir, removeTempDir } from "./temp_dir.ts";
 export interface StartDockerRegistryOptions {
   /** Requires basic auth with this user (bcrypt htpasswd file). */
   htpasswd?: BasicCredentials;
+  /**
+   * Requires bearer tokens from this token server (`auth.token`, e.g. {@link startTokenServer}'s
+   * realm, service, issuer and certificate). Takes precedence over `htpasswd`.
+   */
+  tokenAuth?: DockerRegistryTokenAuth;
+}
+
+/** The `auth.token` settings of docker-registry: where tokens come from and whom to trust. */
+export interface DockerRegistryTokenAuth {
+  realm: string;
+  service: string;
+  issuer: string;
+  /** PEM certificates that sign tokens (the `x5c` chain must end in one of them). */
+  rootCertBundlePath: string;
 }
 
 /** A running OCI registry (CNCF distribution 2.8, Debian's `docker-registry`) on 127.0.0.1. */
@@ -29,7 +43,12 @@ export async function startDockerRegistry(options: StartDockerRegistryOptions = 
     const port = await freePort();
     const host = `127.0.0.1:${port}`;
     let auth = "";
-    if (options.htpasswd !== undefined) {
+    if (options.tokenAuth !== undefined) {
+      const { realm, service, issuer, rootCertBundlePath } = options.tokenAuth;
+      auth =
+        `auth:\n  token:\n    realm: ${JSON.stringify(realm)}\n    service: ${JSON.stringify(service)}\n` +
+        `    issuer: ${JSON.stringify(issuer)}\n    rootcertbundle: ${JSON.stringify(rootCertBundlePath)}\n`;
+    } else if (options.htpasswd !== undefined) {
       const path = join(dir, "htpasswd");
       await writeFile(path, await htpasswdLine(options.htpasswd, { hash: "bcrypt" }));
       auth = `auth:\n  htpasswd:\n    realm: charthouse-test\n    path: ${JSON.stringify(path)}\n`;
