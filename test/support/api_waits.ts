@@ -139,3 +139,28 @@ export async function versionSettled(
     { what: `${chart}@${version} to be ready or failed`, timeoutMs, intervalMs: 250 },
   );
 }
+
+/** The fields of a SyncRun the tests look at. */
+export interface SyncRunJson {
+  id: string;
+  outcome: "updated" | "unchanged" | "failed" | null;
+  http_status: number | null;
+  versions_added: number;
+  versions_removed: number;
+  finished_at: string | null;
+  error: StoredErrorJson | null;
+  notes?: { code: string; message: string; count: number }[] | null;
+}
+
+/** Asks for a sync now (POST /registries/{id}/sync) and waits until that sync run has finished. */
+export async function syncNow(charthouse: CharthouseUnderTest, id: string, timeoutMs = 30_000): Promise<SyncRunJson> {
+  const { status, body } = await charthouse.api<{ sync_id: string }>("POST", `/registries/${id}/sync`);
+  expect(status, JSON.stringify(body)).toBe(202);
+  return await waitFor(
+    async () => {
+      const runs = await charthouse.api<ListJson<SyncRunJson>>("GET", `/registries/${id}/syncs`);
+      return runs.body.items.find((run) => run.id === body.sync_id && run.finished_at !== null) ?? false;
+    },
+    { what: "the manual sync to finish", timeoutMs, intervalMs: 200 },
+  );
+}

@@ -1,5 +1,6 @@
 import { ChartVersionRepository } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
+import { createOciClient } from "@charthouse/registry-oci";
 import { registryAccess, runService, startWorkerService } from "@charthouse/service-runtime";
 import { loadChartDownloaderConfig } from "./config.ts";
 import { downloadChartHandler } from "./handlers/download_chart.ts";
@@ -20,8 +21,12 @@ runService(log, async () => {
         versions: new ChartVersionRepository(db),
         archives,
         publisher,
-        access,
-        limits: { maxArchiveBytes: config.CHARTHOUSE_MAX_ARCHIVE_BYTES },
+        sources: {
+          access,
+          oci: createOciClient({ access }),
+          plainHttpHosts: config.CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS,
+          maxArchiveBytes: config.CHARTHOUSE_MAX_ARCHIVE_BYTES,
+        },
       }),
   });
   return {

@@ -31,10 +31,11 @@ export class DownloadQueue {
     return await this.#tail;
   }
 
-  /** Queues versions still waiting from an earlier, interrupted attempt (not queued by this one). */
-  async addLeftovers(): Promise<void> {
-    const pending = await this.deps.versions.pendingDownloads(this.registryId);
-    this.add(pending.filter((v) => !this.#queued.has(v.id)));
+  /** Queues versions still waiting from an earlier, interrupted attempt (not queued by this one); returns them. */
+  async addLeftovers(): Promise<PendingVersion[]> {
+    const leftovers = (await this.deps.versions.pendingDownloads(this.registryId)).filter((v) => !this.#queued.has(v.id));
+    this.add(leftovers);
+    return leftovers;
   }
 
   async #publish(versions: readonly PendingVersion[]): Promise<number> {

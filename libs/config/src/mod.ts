@@ -5,7 +5,10 @@ export {
   integerSetting,
   loadConfig,
   optionalString,
+  optionalUrlSetting,
   redactUrl,
+  secretKeyListSetting,
   urlSetting,
 } from "./env_schema.ts";
 export { commonSettings, registryAccessSettings } from "./common_settings.ts";
+export { ociSettings, ociSyncSettings } from "./oci_settings.ts";

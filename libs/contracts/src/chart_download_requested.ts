@@ -7,9 +7,12 @@ const chartDownloadRequestedSchema = z.object({
   versionId: z.uuid(),
   chart: z.string().min(1),
   version: z.string().min(1),
-  /** Where the archive is: an HTTP(S) URL already resolved against the index URL. */
+  /**
+   * Where the archive is: an http(s) URL already resolved against the index URL, or the chart
+   * layer of an OCI artifact as `oci://HOST/REPOSITORY@sha256:HEX`.
+   */
   url: z.url(),
-  /** The published sha256 (lowercase hex), or null when the index publishes none. */
+  /** The published sha256 (lowercase hex: the index's digest, or the OCI layer's), or null when none is published. */
   expectedDigest: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 });
 

@@ -19,6 +19,26 @@ const versionEventSchema = z.object({
   at: z.iso.datetime(),
 });
 
+/**
+ * The versions of one chart a fetcher stored or tombstoned in one go. One message per chart (and
+ * per 200 of its versions), not per version: a cold sync of a large index lists tens of thousands,
+ * and an acknowledged publish each would cost more than writing them. Live views fan it out as
+ * one event per version.
+ */
+const chartVersionsEventSchema = z.object({
+  organizationId: z.uuid(),
+  registryId: z.uuid(),
+  chart: z.string(),
+  versions: z
+    .array(z.object({ versionId: z.uuid(), version: z.string() }))
+    .min(1)
+    .max(200),
+  at: z.iso.datetime(),
+});
+
+/** Most versions one chart.version.discovered/removed message carries. */
+export const maxVersionsPerEvent = 200;
+
 const syncEventSchema = z.object({
   organizationId: z.uuid(),
   registryId: z.uuid(),
@@ -39,6 +59,16 @@ function versionEvent(name: string) {
   });
 }
 
+function chartVersionsEvent(name: string) {
+  return defineContract({
+    subject: `chart.version.${name}.v1`,
+    stream: streams.EVENTS.name,
+    schema: chartVersionsEventSchema,
+    // The first version id tells apart the messages of one chart's several batches.
+    messageId: (p) => `${p.versions[0]?.versionId ?? p.chart}:${name}:${p.at}`,
+  });
+}
+
 function syncEvent(name: string) {
   return defineContract({
     subject: `registry.sync.${name}.v1`,
@@ -51,10 +81,29 @@ function syncEvent(name: string) {
 /** Events for live views (SSE): what happened to a version or a sync, per organisation. */
 export const chartVersionReady = versionEvent("ready");
 export const chartVersionFailed = versionEvent("failed");
+/** A fetcher stored new versions of a chart, or re-published ones (new digest, or back after removal). */
+export const chartVersionDiscovered = chartVersionsEvent("discovered");
+/** A fetcher tombstoned versions of a chart its registry no longer lists. */
+export const chartVersionRemoved = chartVersionsEvent("removed");
 export const registrySyncStarted = syncEvent("started");
 export const registrySyncFinished = syncEvent("finished");
 
-/** The payload of chart.version.* events. */
+/** The contract of chart.version.discovered.v1 and chart.version.removed.v1 (one payload shape). */
+export type ChartVersionsEventContract = typeof chartVersionDiscovered;
+
+/** Every event of the EVENTS stream, for consumers that read them all (the API's SSE feed). */
+export const liveEvents = [
+  registrySyncStarted,
+  registrySyncFinished,
+  chartVersionDiscovered,
+  chartVersionReady,
+  chartVersionFailed,
+  chartVersionRemoved,
+] as const;
+
+/** The payload of chart.version.ready/failed events. */
 export type ChartVersionEvent = z.infer<typeof versionEventSchema>;
+/** The payload of chart.version.discovered/removed events: one chart's versions. */
+export type ChartVersionsEvent = z.infer<typeof chartVersionsEventSchema>;
 /** The payload of registry.sync.* events. */
 export type RegistrySyncEvent = z.infer<typeof syncEventSchema>;

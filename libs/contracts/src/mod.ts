@@ -5,10 +5,16 @@ export { syncRequestedHttp, syncRequestedOci, type SyncRequested } from "./sync_
 export { chartDownloadRequested, verifiableDigest, type ChartDownloadRequested } from "./chart_download_requested.ts";
 export { chartDownloaded, type ChartDownloaded } from "./chart_downloaded.ts";
 export {
+  chartVersionDiscovered,
   chartVersionFailed,
   chartVersionReady,
+  chartVersionRemoved,
+  liveEvents,
+  maxVersionsPerEvent,
   registrySyncFinished,
   registrySyncStarted,
   type ChartVersionEvent,
+  type ChartVersionsEvent,
+  type ChartVersionsEventContract,
   type RegistrySyncEvent,
 } from "./events.ts";

@@ -14,6 +14,8 @@ export interface IndexedVersion {
   deprecated: boolean;
   urls: string[];
   ociReference?: string | null;
+  /** OCI: the manifest digest the version was read from. */
+  manifestDigest?: string | null;
   indexMetadata: Record<string, unknown>;
 }
 
@@ -38,6 +40,16 @@ export interface StoredVersion {
   digest: string | null;
   state: ChartVersionState;
   deprecated: boolean;
+}
+
+/** A stored version of an OCI registry, with its source and the facts its chart shows. */
+export interface StoredOciVersion extends StoredVersion {
+  /** `oci://HOST/REPOSITORY:TAG` it was read from. */
+  ociReference: string | null;
+  manifestDigest: string | null;
+  appVersion: string | null;
+  description: string | null;
+  indexMetadata: Record<string, unknown>;
 }
 
 /** The writes that bring a registry's stored versions in line with its index. */
@@ -100,8 +112,25 @@ export class ChartVersionRepository {
     );
   }
 
-  /** Inserts or updates the registry's charts, and zeroes the counts of charts the index dropped. */
-  async upsertCharts(registryId: string, charts: readonly IndexedChart[]): Promise<void> {
+  /**
+   * The stored versions of an OCI registry with what its sync compares and keeps: where each was
+   * read from (tag reference, manifest digest) and the facts a chart shows of its newest version.
+   */
+  async storedOciVersions(registryId: string): Promise<StoredOciVersion[]> {
+    return await this.#db.query(`SELECT v.id, c.name AS chart, v.version, v.digest, v.state, v.deprecated,
+              v.oci_reference AS "ociReference", v.manifest_digest AS "manifestDigest",
+              v.app_version AS "appVersion", v.description, v.index_metadata AS "indexMetadata"
+         FROM chart_versions v JOIN charts c ON c.id = v.chart_id
+        WHERE v.registry_id = $1`,
+      [registryId],
+    );
+  }
+
+  /**
+   * Inserts or updates the registry's charts. With `complete` (an index lists every chart) the
+   * counts of charts it no longer lists are zeroed; without it only the given charts change.
+   */
+  async upsertCharts(registryId: string, charts: readonly IndexedChart[], options: { complete?: boolean } = {}): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await tx.query(`INSERT INTO charts (registry_id, name, description, icon, home, keywords, latest_version, app_version, deprecated, versions)
          SELECT $1, x.name, x.description, x.icon, x.home, ARRAY(SELECT jsonb_array_elements_text(x.keywords)),
@@ -118,6 +147,7 @@ export class ChartVersionRepository {
                 EXCLUDED.latest_version, EXCLUDED.app_version, EXCLUDED.deprecated, EXCLUDED.versions)`,
         [registryId, JSON.stringify(charts.map(chartRecord))],
       );
+      if (options.complete === false) return;
       await tx.query("UPDATE charts SET versions = 0, updated_at = now() WHERE registry_id = $1 AND versions > 0 AND NOT (name = ANY($2::text[]))",
         [registryId, charts.map((c) => c.name)],
       );
@@ -137,11 +167,12 @@ export class ChartVersionRepository {
         pending.push(
           ...(await tx.query<PendingVersion>(`WITH inserted AS (
                INSERT INTO chart_versions (chart_id, registry_id, version, digest, app_version, description, created,
-                      deprecated, urls, oci_reference, index_metadata)
+                      deprecated, urls, oci_reference, manifest_digest, index_metadata)
                SELECT c.id, $1, x.version, x.digest, x.app_version, x.description, x.created, x.deprecated,
-                      ARRAY(SELECT jsonb_array_elements_text(x.urls)), x.oci_reference, x.index_metadata
+                      ARRAY(SELECT jsonb_array_elements_text(x.urls)), x.oci_reference, x.manifest_digest, x.index_metadata
                  FROM jsonb_to_recordset($2::jsonb) AS x(chart text, version text, digest text, app_version text,
-                      description text, created text, deprecated boolean, urls jsonb, oci_reference text, index_metadata jsonb)
+                      description text, created text, deprecated boolean, urls jsonb, oci_reference text,
+                      manifest_digest text, index_metadata jsonb)
                  JOIN charts c ON c.registry_id = $1 AND c.name = x.chart
                ON CONFLICT (chart_id, version) DO NOTHING
                RETURNING id, chart_id, version, digest
@@ -155,12 +186,12 @@ export class ChartVersionRepository {
       if (changes.refetch.length > 0) {
         await tx.query(`UPDATE chart_versions v SET digest = x.digest, app_version = x.app_version, description = x.description,
                   created = x.created, deprecated = x.deprecated, urls = ARRAY(SELECT jsonb_array_elements_text(x.urls)),
-                  oci_reference = x.oci_reference, index_metadata = x.index_metadata,
+                  oci_reference = x.oci_reference, manifest_digest = x.manifest_digest, index_metadata = x.index_metadata,
                   state = 'discovered', error = NULL, attempts = 0, archive_sha256 = NULL, size = NULL,
                   chart_yaml = NULL, readme = NULL, values_yaml = NULL, values_schema = NULL, values_schema_error = NULL,
                   removed_at = NULL, updated_at = now()
              FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, digest text, app_version text, description text,
-                  created text, deprecated boolean, urls jsonb, oci_reference text, index_metadata jsonb)
+                  created text, deprecated boolean, urls jsonb, oci_reference text, manifest_digest text, index_metadata jsonb)
             WHERE v.id = x.id`,
           [JSON.stringify(changes.refetch.map((v) => ({ id: v.id, ...versionRecord(v) })))],
         );
@@ -302,6 +333,7 @@ function versionRecord(version: IndexedVersion): Record<string, unknown> {
     deprecated: version.deprecated,
     urls: version.urls,
     oci_reference: version.ociReference ?? null,
+    manifest_digest: version.manifestDigest ?? null,
     index_metadata: version.indexMetadata,
   };
 }

@@ -15,10 +15,13 @@ export {
   type IndexedChart,
   type IndexedVersion,
   type PendingVersion,
+  type StoredOciVersion,
   type StoredVersion,
   type VersionChanges,
   type VersionWork,
 } from "./chart_version_repository.ts";
+export { OciRepositoryStateRepository, type OciRepositoryState } from "./oci_repository_state_repository.ts";
+export { diffVersions, diffSlices, isEmptyDiff } from "./version_diff.ts";
 export { queryRows } from "./query_rows.ts";
 export { lockBusy, withTryLock } from "./advisory_lock.ts";
 export type { DataSource, EntityManager } from "typeorm";

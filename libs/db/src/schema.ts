@@ -1,9 +1,11 @@
 import pg from "pg";
 import { UnavailableError } from "@charthouse/errors";
 import { InitialSchema1732400000000 } from "./migrations/1732400000000_initial_schema.ts";
+import { OciTracking1764000000000 } from "./migrations/1764000000000_oci_tracking.ts";
+import { ApiTokenExpiry1765000000000 } from "./migrations/1765000000000_api_token_expiry.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
-export const migrations = [InitialSchema1732400000000];
+export const migrations = [InitialSchema1732400000000, OciTracking1764000000000, ApiTokenExpiry1765000000000];
 
 // A fixed key for pg_advisory_lock: copies of services that start together migrate one at a time.
 const MIGRATION_LOCK_KEY = 7_411_019;

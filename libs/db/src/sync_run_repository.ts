@@ -1,7 +1,7 @@
 import type { SqlClient } from "./sql_client.ts";
 import { sealedCredentialColumns, sealedCredentialOf, type SealedCredential, type SealedCredentialRow } from "./sealed_credential.ts";
 import type { StoredError } from "@charthouse/errors";
-import type { RegistryKind } from "./entities/mod.ts";
+import type { RegistryKind, SyncNote } from "./entities/mod.ts";
 
 /** A sync that has been asked for and must be published. */
 export interface RequestedSync {
@@ -40,6 +40,8 @@ export interface SyncResult {
   etag: string | null;
   lastModified: string | null;
   contentHash: string | null;
+  /** What the sync met that is not an error (OCI: artifacts skipped, rate limits waited out). */
+  notes?: SyncNote[];
 }
 
 /** How long a fetcher holds a sync before another copy may take it over. */
@@ -156,7 +158,7 @@ export class SyncRunRepository {
   async finish(syncRunId: string, result: SyncResult): Promise<void> {
     await this.#db.query(`WITH run AS (
          UPDATE sync_runs SET finished_at = now(), outcome = $2, http_status = $3, bytes = $4, charts_seen = $5,
-                versions_added = $6, versions_removed = $7, error = NULL, lease_until = NULL,
+                versions_added = $6, versions_removed = $7, error = NULL, lease_until = NULL, notes = $11,
                 duration_ms = (extract(epoch FROM now() - started_at) * 1000)::integer
           WHERE id = $1 AND finished_at IS NULL
          RETURNING registry_id, finished_at
@@ -176,6 +178,7 @@ export class SyncRunRepository {
         result.etag,
         result.lastModified,
         result.contentHash,
+        result.notes === undefined || result.notes.length === 0 ? null : JSON.stringify(result.notes),
       ],
     );
   }

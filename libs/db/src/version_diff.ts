@@ -1,11 +1,11 @@
-import type { IndexedChart, IndexedVersion, StoredVersion, VersionChanges } from "@charthouse/db";
+import type { IndexedChart, IndexedVersion, StoredVersion, VersionChanges } from "./chart_version_repository.ts";
 
 /**
- * Compares what the index publishes with what is stored, by (chart, version, digest): new
+ * Compares what a registry publishes (an index, or OCI tags) with what is stored, by (chart, version, digest): new
  * versions are added, vanished ones tombstoned, a changed digest (a re-published version) and a
  * version back after removal are fetched again, and changed index facts are updated in place.
  */
-export function diffIndex(
+export function diffVersions(
   charts: readonly IndexedChart[],
   versions: readonly IndexedVersion[],
   stored: readonly StoredVersion[],

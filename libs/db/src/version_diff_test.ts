@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { IndexedVersion, StoredVersion } from "@charthouse/db";
-import { diffIndex, diffSlices } from "./index_diff.ts";
+import type { IndexedVersion, StoredVersion } from "./chart_version_repository.ts";
+import { diffVersions, diffSlices } from "./version_diff.ts";
 
 function indexed(chart: string, version: string, digest: string | null, deprecated = false): IndexedVersion {
   return { chart, version, digest, deprecated, appVersion: null, description: null, created: null, urls: [], indexMetadata: {} };
@@ -10,9 +10,9 @@ function stored(id: string, chart: string, version: string, digest: string | nul
   return { id, chart, version, digest, state, deprecated: false };
 }
 
-describe("diffIndex()", () => {
+describe("diffVersions()", () => {
   it("adds new versions, tombstones vanished ones and leaves unchanged ones alone", () => {
-    const changes = diffIndex(
+    const changes = diffVersions(
       [],
       [indexed("nginx", "1.0.0", "a"), indexed("nginx", "1.1.0", "b")],
       [stored("v1", "nginx", "1.0.0", "a"), stored("v0", "nginx", "0.9.0", "z")],
@@ -24,12 +24,12 @@ describe("diffIndex()", () => {
   });
 
   it("fetches a re-published version again when its digest changed", () => {
-    const changes = diffIndex([], [indexed("nginx", "1.0.0", "new")], [stored("v1", "nginx", "1.0.0", "old")]);
+    const changes = diffVersions([], [indexed("nginx", "1.0.0", "new")], [stored("v1", "nginx", "1.0.0", "old")]);
     expect(changes.refetch.map((v) => [v.id, v.digest])).toEqual([["v1", "new"]]);
   });
 
   it("brings a removed version back and does not tombstone it twice", () => {
-    const changes = diffIndex(
+    const changes = diffVersions(
       [],
       [indexed("nginx", "1.0.0", "a")],
       [stored("v1", "nginx", "1.0.0", "a", "removed"), stored("v2", "nginx", "0.1.0", "q", "removed")],
@@ -39,13 +39,13 @@ describe("diffIndex()", () => {
   });
 
   it("updates the deprecated flag in place without fetching the archive again", () => {
-    const changes = diffIndex([], [indexed("nginx", "1.0.0", "a", true)], [stored("v1", "nginx", "1.0.0", "a")]);
+    const changes = diffVersions([], [indexed("nginx", "1.0.0", "a", true)], [stored("v1", "nginx", "1.0.0", "a")]);
     expect(changes.updated.map((v) => v.id)).toEqual(["v1"]);
     expect(changes.refetch).toEqual([]);
   });
 
   it("keeps charts apart even when their names and versions concatenate alike", () => {
-    const changes = diffIndex([], [indexed("a-1", "0", "x")], [stored("v1", "a", "1-0", "x")]);
+    const changes = diffVersions([], [indexed("a-1", "0", "x")], [stored("v1", "a", "1-0", "x")]);
     expect(changes.added).toHaveLength(1);
     expect(changes.removedIds).toEqual(["v1"]);
   });

@@ -3,6 +3,7 @@ export { connectNats } from "./connect.ts";
 export { ensureConsumer, ensureStream, type ConsumerOptions } from "./provision.ts";
 export type { BackoffPolicy } from "./backoff.ts";
 export { Publisher } from "./publisher.ts";
+export { publishVersionEvents, type VersionEventBatch, type VersionEventSubject } from "./version_events.ts";
 export {
   runConsumer,
   type ConsumerLoopOptions,

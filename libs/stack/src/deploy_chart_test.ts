@@ -108,6 +108,7 @@ describe("deploy/charthouse Helm chart", () => {
     });
     expect(Object.fromEntries(lagScaled)).toMatchObject({
       "index-fetcher": streams.SYNC.name,
+      "oci-fetcher": streams.SYNC.name,
       "chart-downloader": streams.DOWNLOADS.name,
       "metadata-extractor": streams.EXTRACTIONS.name,
     });

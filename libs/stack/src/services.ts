@@ -5,6 +5,7 @@ export const services = [
   { name: "index-fetcher", defaultPort: 8082 },
   { name: "chart-downloader", defaultPort: 8083 },
   { name: "metadata-extractor", defaultPort: 8084 },
+  { name: "oci-fetcher", defaultPort: 8085 },
 ] as const;
 
 /** The name of a service. */

@@ -9,9 +9,8 @@ import {
 import { lockBusy, withTryLock, type ChartVersionRepository, type SqlClient, type VersionWork } from "@charthouse/db";
 import { IntegrityError, toStoredError, UnavailableError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
-import { registryStream } from "@charthouse/outbound-http";
-import type { RegistryAccess } from "@charthouse/service-runtime";
 import type { z } from "zod";
+import { openArchive, type ArchiveSources } from "./archive_source.ts";
 
 /** What the downloader needs. */
 export interface DownloadChartDependencies {
@@ -19,8 +18,8 @@ export interface DownloadChartDependencies {
   versions: ChartVersionRepository;
   archives: ArchiveStore;
   publisher: Publisher;
-  access: RegistryAccess;
-  limits: { maxArchiveBytes: number };
+  /** Where archives are opened (HTTP URLs and OCI blobs), under the archive size limit. */
+  sources: ArchiveSources;
 }
 
 /**
@@ -112,33 +111,21 @@ async function download(
   work: VersionWork,
   context: DeliveryContext,
 ): Promise<{ sha256: string; bytes: Uint8Array }> {
-  const auth = await deps.access.authorize(work.registry.credential, work.registry.url);
-  const origin = new URL(payload.url).origin;
-  return await deps.access.breakers.run(origin, async () => {
-    const response = await registryStream(payload.url, {
-      maxBytes: deps.limits.maxArchiveBytes,
-      limitSetting: "CHARTHOUSE_MAX_ARCHIVE_BYTES",
-      ...deps.access.request,
-      decompress: false,
-      acceptStatuses: [200],
-      // The credential belongs to the registry: a chart URL on another host never receives it.
-      ...(auth === undefined ? {} : { auth, authOrigin: work.registry.url }),
-    });
-    const hash = createHash("sha256");
-    const chunks: Uint8Array[] = [];
-    let received = 0;
-    for await (const chunk of response.body) {
-      hash.update(chunk);
-      chunks.push(chunk);
-      received += chunk.byteLength;
-      if (received > 4 * 1024 * 1024) context.working();
-    }
-    const sha256 = hash.digest("hex");
-    if (payload.expectedDigest !== null && sha256 !== payload.expectedDigest) {
-      throw new IntegrityError(
-        `The archive of ${payload.chart}@${payload.version} at ${response.url} has sha256 ${sha256}, but the index publishes ${payload.expectedDigest}`,
-      );
-    }
-    return { sha256, bytes: Buffer.concat(chunks, received) };
-  });
+  const response = await openArchive(deps.sources, payload.url, work);
+  const hash = createHash("sha256");
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for await (const chunk of response.body) {
+    hash.update(chunk);
+    chunks.push(chunk);
+    received += chunk.byteLength;
+    if (received > 4 * 1024 * 1024) context.working();
+  }
+  const sha256 = hash.digest("hex");
+  if (payload.expectedDigest !== null && sha256 !== payload.expectedDigest) {
+    throw new IntegrityError(
+      `The archive of ${payload.chart}@${payload.version} at ${response.url} has sha256 ${sha256}, but the registry publishes ${payload.expectedDigest}`,
+    );
+  }
+  return { sha256, bytes: Buffer.concat(chunks, received) };
 }

@@ -1,5 +1,6 @@
 import type { IndexedChart, IndexedVersion } from "@charthouse/db";
-import { compareVersionsDesc, resolveChartUrl, type IndexChartVersion, type ParsedIndex } from "@charthouse/registry-http";
+import { chartOfVersions } from "@charthouse/catalog";
+import { resolveChartUrl, type IndexChartVersion, type ParsedIndex } from "@charthouse/registry-http";
 
 /** An index reduced to the rows Charthouse stores, plus where each archive is downloaded from. */
 export interface IndexSnapshot {
@@ -12,8 +13,8 @@ export interface IndexSnapshot {
 }
 
 /**
- * Turns a parsed index into chart and version rows: chart facts come from each chart's newest
- * version, and archive URLs are resolved against the index URL the way Helm resolves them.
+ * Turns a parsed index into chart and version rows (chart facts from each chart's newest
+ * version), and archive URLs are resolved against the index URL the way Helm resolves them.
  */
 export function indexSnapshot(parsed: ParsedIndex, indexUrl: string): IndexSnapshot {
   const snapshot: IndexSnapshot = {
@@ -23,20 +24,10 @@ export function indexSnapshot(parsed: ParsedIndex, indexUrl: string): IndexSnaps
     problems: parsed.problems.map((p) => p.message),
   };
   for (const [name, entries] of parsed.charts) {
-    const newest = [...entries].sort((a, b) => compareVersionsDesc(a.version, b.version))[0];
-    snapshot.charts.push({
-      name,
-      description: newest?.description ?? null,
-      icon: newest?.icon ?? null,
-      home: newest?.home ?? null,
-      keywords: newest?.keywords ?? [],
-      latestVersion: newest?.version ?? null,
-      appVersion: newest?.appVersion ?? null,
-      deprecated: newest?.deprecated ?? false,
-      versions: entries.length,
-    });
+    const rows = entries.map((entry) => versionRow(name, entry));
+    snapshot.charts.push(chartOfVersions(name, rows));
+    snapshot.versions.push(...rows);
     for (const entry of entries) {
-      snapshot.versions.push(versionRow(name, entry));
       const url = downloadUrl(indexUrl, entry);
       if (url !== null) snapshot.downloadUrls.set(`${name}\u0000${entry.version}`, url);
     }

@@ -1,23 +1,21 @@
+import { syncRequestedHttp, type SyncRequested } from "@charthouse/contracts";
+import { announceSyncStarted, finishSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
 import {
-  registrySyncFinished,
-  registrySyncStarted,
-  syncRequestedHttp,
-  type SyncRequested,
-} from "@charthouse/contracts";
-import type { ChartVersionRepository, LeasedSync, SyncResult, SyncRunRepository } from "@charthouse/db";
-import { InputError, toStoredError, UpstreamError } from "@charthouse/errors";
+  diffVersions,
+  isEmptyDiff,
+  type ChartVersionRepository,
+  type LeasedSync,
+  type SyncResult,
+  type SyncRunRepository,
+} from "@charthouse/db";
+import { InputError } from "@charthouse/errors";
 import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import type { RegistryAccess } from "@charthouse/service-runtime";
 import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
 import type { z } from "zod";
-import { DownloadQueue } from "./download_queue.ts";
-import { diffIndex, diffSlices, isEmptyDiff } from "./index_diff.ts";
 import { indexUrlOf } from "./index_location.ts";
 import { indexSnapshot } from "./index_snapshot.ts";
 import { PhaseTimer } from "./phase_timer.ts";
-
-/** Versions written per transaction; each slice's downloads are queued while the next is written. */
-const WRITE_SLICE = 2_000;
 
 /** What an HTTP sync needs. */
 export interface SyncHttpRegistryDependencies {
@@ -45,7 +43,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       }
       const registry = leased.registry;
       const log = context.log.child({ registryId: registry.id, syncRunId: leased.syncRunId });
-      await publishSyncEvent(deps, registrySyncStarted, leased, null);
+      await announceSyncStarted(deps, leased);
 
       const phases = new PhaseTimer();
       const indexUrl = indexUrlOf(registry.url);
@@ -74,21 +72,21 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       });
 
       if (!fetched.changed) {
-        await finish(deps, leased, unchanged({}));
+        await finishSync(deps, leased, unchanged({}));
         log.info("Index not modified (304)");
         return;
       }
       const contentHash = indexContentHash(fetched.body);
       const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
       if (contentHash === registry.contentHash) {
-        await finish(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
+        await finishSync(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
         log.info("Index content unchanged (same content hash)");
         return;
       }
 
       phases.mark("fetch");
       const applied = await applyIndex(deps, leased, fetched.body, fetched.url, context, phases);
-      await finish(deps, leased, {
+      await finishSync(deps, leased, {
         outcome: applied.changed ? "updated" : "unchanged",
         httpStatus: fetched.status,
         bytes: fetched.body.byteLength,
@@ -99,24 +97,7 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
       });
       log.info({ ...applied, phasesMs: phases.durations() }, "Index synced");
     },
-    async onRetry(payload: SyncRequested, error: unknown): Promise<void> {
-      await deps.syncRuns.recordRetry(payload.syncRunId, toStoredError(error));
-    },
-    async onGiveUp(payload: SyncRequested, error: unknown): Promise<void> {
-      const stored = toStoredError(error);
-      const failed = await deps.syncRuns.fail(payload.syncRunId, stored, error instanceof UpstreamError ? error.status : null);
-      if (failed) {
-        await deps.publisher.publish(registrySyncFinished, {
-          ...failed,
-          syncRunId: payload.syncRunId,
-          outcome: "failed",
-          versionsAdded: 0,
-          versionsRemoved: 0,
-          error: stored,
-          at: new Date().toISOString(),
-        });
-      }
-    },
+    ...syncFailureHandling(deps),
   };
 }
 
@@ -155,26 +136,22 @@ async function applyIndex(
   }
   phases.mark("parse");
 
-  const changes = diffIndex(snapshot.charts, snapshot.versions, await deps.versions.storedVersions(registry.id));
+  const stored = await deps.versions.storedVersions(registry.id);
+  const changes = diffVersions(snapshot.charts, snapshot.versions, stored);
   phases.mark("diff");
 
-  await deps.versions.upsertCharts(registry.id, changes.charts);
-  const queue = new DownloadQueue(deps, registry.id, snapshot.downloadUrls);
-  let inserted = 0;
-  for (const slice of diffSlices(changes, WRITE_SLICE)) {
-    const pending = await deps.versions.applyVersions(registry.id, slice);
-    inserted += pending.length - slice.refetch.length;
-    queue.add(pending);
-    context.working();
-  }
-  await deps.syncRuns.renewLease(leased.syncRunId);
-  phases.mark("write");
-
-  // Versions inserted by an earlier, interrupted attempt of this sync were not returned above.
-  if (leased.attempts > 1 || inserted < changes.added.length) await queue.addLeftovers();
-  const queued = await queue.drain();
-  phases.mark("queue");
-  context.working();
+  const { queued } = await writeVersionChanges(deps, {
+    organizationId: registry.organizationId,
+    registryId: registry.id,
+    syncRunId: leased.syncRunId,
+    attempts: leased.attempts,
+    changes,
+    stored,
+    downloadUrls: snapshot.downloadUrls,
+    completeCharts: true,
+    working: () => context.working(),
+  });
+  phases.mark("write and queue");
   return {
     changed: !isEmptyDiff(changes),
     charts: snapshot.charts.length,
@@ -185,27 +162,4 @@ async function applyIndex(
     queued,
     problems: snapshot.problems.length,
   };
-}
-
-async function finish(deps: SyncHttpRegistryDependencies, leased: LeasedSync, result: SyncResult): Promise<void> {
-  await deps.syncRuns.finish(leased.syncRunId, result);
-  await publishSyncEvent(deps, registrySyncFinished, leased, result);
-}
-
-async function publishSyncEvent(
-  deps: SyncHttpRegistryDependencies,
-  contract: typeof registrySyncStarted,
-  leased: LeasedSync,
-  result: SyncResult | null,
-): Promise<void> {
-  await deps.publisher.publish(contract, {
-    organizationId: leased.registry.organizationId,
-    registryId: leased.registry.id,
-    syncRunId: leased.syncRunId,
-    outcome: result?.outcome ?? null,
-    versionsAdded: result?.versionsAdded ?? 0,
-    versionsRemoved: result?.versionsRemoved ?? 0,
-    error: null,
-    at: new Date().toISOString(),
-  });
 }

@@ -20,6 +20,8 @@ export interface ChartVersion {
   attempts: number;
   urls: string[];
   ociReference: string | null;
+  /** The OCI manifest digest the version was read from (sha256:...), to notice a re-pushed tag. */
+  manifestDigest: string | null;
   archiveSha256: string | null;
   size: string | null;
   indexMetadata: Record<string, unknown>;
@@ -51,6 +53,7 @@ export const ChartVersionEntity = new EntitySchema<ChartVersion>({
     attempts: { type: "integer" },
     urls: { type: "text", array: true },
     ociReference: { name: "oci_reference", type: "text", nullable: true },
+    manifestDigest: { name: "manifest_digest", type: "text", nullable: true },
     archiveSha256: { name: "archive_sha256", type: "text", nullable: true },
     size: { type: "bigint", nullable: true },
     indexMetadata: { name: "index_metadata", type: "jsonb" },

@@ -13,7 +13,7 @@ export { ChartVersionEntity, type ChartVersion, type ChartVersionState } from ".
 export { CredentialEntity, type Credential } from "./credential.ts";
 export { OrganizationEntity, type Organization } from "./organization.ts";
 export { RegistryEntity, type Registry, type RegistryKind } from "./registry.ts";
-export { SyncRunEntity, type SyncRun } from "./sync_run.ts";
+export { SyncRunEntity, type SyncNote, type SyncRun } from "./sync_run.ts";
 
 export const entitySchemas = [
   OrganizationEntity,

@@ -18,6 +18,16 @@ export interface SyncRun {
   durationMs: number | null;
   attempts: number;
   error: StoredError | null;
+  /** What a sync met that is not an error: artifacts skipped, rate limits waited out. */
+  notes: SyncNote[] | null;
+}
+
+/** A note on a sync run: a code of the error table and what it was about. */
+export interface SyncNote {
+  code: string;
+  message: string;
+  /** How many times it happened in this sync. */
+  count: number;
 }
 
 export const SyncRunEntity = new EntitySchema<SyncRun>({
@@ -39,5 +49,6 @@ export const SyncRunEntity = new EntitySchema<SyncRun>({
     durationMs: { name: "duration_ms", type: "integer", nullable: true },
     attempts: { type: "integer" },
     error: { type: "jsonb", nullable: true },
+    notes: { type: "jsonb", nullable: true },
   },
 });

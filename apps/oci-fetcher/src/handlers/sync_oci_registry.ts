@@ -1,0 +1,188 @@
+import { announceSyncStarted, chartOfVersions, finishSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
+import { syncRequestedOci, type SyncRequested } from "@charthouse/contracts";
+import {
+  diffVersions,
+  isEmptyDiff,
+  type ChartVersionRepository,
+  type IndexedChart,
+  type OciRepositoryStateRepository,
+  type StoredOciVersion,
+  type SyncResult,
+  type SyncRunRepository,
+} from "@charthouse/db";
+import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
+import { parseOciReference, type OciClient } from "@charthouse/registry-oci";
+import type { z } from "zod";
+import { chartRepositories, type ListedRepository } from "./chart_repositories.ts";
+import { mapConcurrent } from "./map_concurrent.ts";
+import { readRepository, type RepositoryReading } from "./read_repository.ts";
+import { SyncNotes } from "./sync_notes.ts";
+
+/** What an OCI sync needs. */
+export interface SyncOciRegistryDependencies {
+  syncRuns: SyncRunRepository;
+  versions: ChartVersionRepository;
+  repositories: OciRepositoryStateRepository;
+  publisher: Publisher;
+  client: OciClient;
+  settings: {
+    /** Hosts spoken to over plain HTTP besides loopback. */
+    plainHttpHosts: readonly string[];
+    /** How old a repository's last re-check may be before a scheduled sync compares manifest digests again. */
+    recheckSeconds: number;
+    repositoryConcurrency: number;
+    manifestConcurrency: number;
+  };
+}
+
+/**
+ * Syncs one OCI registry: finds its chart repositories (the URL's own, or a namespace's),
+ * lists their tags, reads only what changed (see readRepository), diffs by (chart, version,
+ * digest) like an HTTP index, writes the changes in batches and queues a download per version.
+ */
+export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): MessageHandler<z.ZodType<SyncRequested>> {
+  return {
+    contract: syncRequestedOci,
+    async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
+      const leased = await deps.syncRuns.lease(payload.syncRunId);
+      if (!leased) {
+        context.log.info("Sync already finished or running elsewhere; skipped");
+        return;
+      }
+      const registry = leased.registry;
+      const log = context.log.child({ registryId: registry.id, syncRunId: leased.syncRunId });
+      await announceSyncStarted(deps, leased);
+
+      const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
+      const session = deps.client.session(reference, registry.credential);
+      const notes = new SyncNotes();
+      const listed = await chartRepositories(session, reference, deps.settings.repositoryConcurrency);
+      context.working();
+
+      const [stored, states] = await Promise.all([
+        deps.versions.storedOciVersions(registry.id),
+        deps.repositories.forRegistry(registry.id),
+      ]);
+      const storedByChart = groupByChart(stored);
+      const now = new Date();
+      const readings = await mapConcurrent(chartRepositoriesByName(listed, notes), deps.settings.repositoryConcurrency, async ({ listing, chart }) => {
+        const state = states.get(listing.repository);
+        const recheckDue = state === undefined || now.getTime() - state.recheckedAt.getTime() >= deps.settings.recheckSeconds * 1000;
+        const reading = await readRepository(
+          session,
+          reference,
+          {
+            repository: listing.repository,
+            chart,
+            tags: listing.tags,
+            stored: storedByChart.get(chart) ?? [],
+            state,
+            // "Sync now" always looks for re-pushed tags; scheduled syncs do every recheckSeconds.
+            recheck: payload.trigger === "manual" || recheckDue,
+          },
+          { concurrency: deps.settings.manifestConcurrency, notes, now },
+        );
+        context.working();
+        return reading;
+      });
+      if (session.rateLimitWaits > 0) {
+        notes.add("rate_limited", `The registry's rate limit slowed this sync down ${session.rateLimitWaits} time(s)`);
+      }
+
+      const charts = catalogueCharts(readings, storedByChart);
+      const changes = diffVersions(
+        charts,
+        readings.flatMap((r) => r.versions),
+        stored,
+      );
+      const changed = !isEmptyDiff(changes);
+      if (changed || readings.some((r) => r.read)) {
+        await writeVersionChanges(deps, {
+          organizationId: registry.organizationId,
+          registryId: registry.id,
+          syncRunId: leased.syncRunId,
+          attempts: leased.attempts,
+          changes,
+          stored,
+          downloadUrls: new Map(readings.flatMap((r) => [...r.downloadUrls])),
+          completeCharts: true,
+          working: () => context.working(),
+        });
+      }
+      // Remembered last: a crash before this point reads the repositories again.
+      await deps.repositories.replace(
+        registry.id,
+        readings.filter((r) => r.read).map((r) => r.state),
+        readings.map((r) => r.state.name),
+      );
+      const result: SyncResult = {
+        outcome: changed ? "updated" : "unchanged",
+        httpStatus: null,
+        bytes: 0,
+        chartsSeen: charts.filter((c) => c.versions > 0).length,
+        versionsAdded: changes.added.length,
+        versionsRemoved: changes.removedIds.length,
+        etag: null,
+        lastModified: null,
+        contentHash: null,
+        notes: notes.list(),
+      };
+      await finishSync(deps, leased, result);
+      log.info(
+        {
+          repositories: listed.length,
+          read: readings.filter((r) => r.read).length,
+          added: changes.added.length,
+          refetched: changes.refetch.length,
+          removed: changes.removedIds.length,
+          notes: result.notes,
+        },
+        "OCI registry synced",
+      );
+    },
+    ...syncFailureHandling(deps),
+  };
+}
+
+/**
+ * Names each repository's chart after its last path segment. Two repositories of a namespace
+ * with the same last segment (`a/nginx`, `b/nginx`) cannot both be chart `nginx`: the first in
+ * name order is kept and the other noted.
+ */
+function chartRepositoriesByName(listed: readonly ListedRepository[], notes: SyncNotes): { listing: ListedRepository; chart: string }[] {
+  const byChart = new Map<string, ListedRepository>();
+  for (const listing of [...listed].sort((a, b) => a.repository.localeCompare(b.repository))) {
+    const chart = listing.repository.slice(listing.repository.lastIndexOf("/") + 1);
+    const taken = byChart.get(chart);
+    if (taken === undefined) byChart.set(chart, listing);
+    else notes.add("not_a_chart", `${listing.repository} was skipped: ${taken.repository} already provides chart "${chart}"`);
+  }
+  return [...byChart].map(([chart, listing]) => ({ chart, listing }));
+}
+
+/** Every chart of the registry after this sync: those read now, and those whose repository is gone (no versions). */
+function catalogueCharts(readings: readonly RepositoryReading[], storedByChart: ReadonlyMap<string, StoredOciVersion[]>): IndexedChart[] {
+  const charts = readings.filter((r) => r.versions.length > 0).map((r) => chartOfVersions(r.chart, r.versions));
+  const present = new Set(charts.map((c) => c.name));
+  for (const [name, versions] of storedByChart) {
+    if (present.has(name)) continue;
+    // Gone from the registry: keep its facts, with no versions (they are tombstoned).
+    const current = versions.filter((v) => v.state !== "removed");
+    if (current.length > 0) charts.push({ ...chartOfVersions(name, current.map(asIndexedFacts)), versions: 0 });
+  }
+  return charts;
+}
+
+function asIndexedFacts(v: StoredOciVersion) {
+  return { ...v, created: null, urls: [] };
+}
+
+function groupByChart(stored: readonly StoredOciVersion[]): Map<string, StoredOciVersion[]> {
+  const byChart = new Map<string, StoredOciVersion[]>();
+  for (const version of stored) {
+    const list = byChart.get(version.chart);
+    if (list === undefined) byChart.set(version.chart, [version]);
+    else list.push(version);
+  }
+  return byChart;
+}

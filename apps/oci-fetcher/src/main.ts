@@ -1,0 +1,40 @@
+import { ChartVersionRepository, OciRepositoryStateRepository, SyncRunRepository } from "@charthouse/db";
+import { createLogger } from "@charthouse/logging";
+import { createOciClient } from "@charthouse/registry-oci";
+import { registryAccess, runService, startWorkerService } from "@charthouse/service-runtime";
+import { loadOciFetcherConfig } from "./config.ts";
+import { syncOciRegistryHandler } from "./handlers/sync_oci_registry.ts";
+
+const config = loadOciFetcherConfig();
+const log = createLogger("oci-fetcher", { level: config.LOG_LEVEL });
+
+runService(log, async () => {
+  const access = registryAccess(config);
+  const client = createOciClient({ access });
+  const service = await startWorkerService({
+    service: "oci-fetcher",
+    settings: config,
+    log,
+    durable: "oci-fetcher",
+    createHandler: ({ db, publisher }) =>
+      syncOciRegistryHandler({
+        syncRuns: new SyncRunRepository(db),
+        versions: new ChartVersionRepository(db),
+        repositories: new OciRepositoryStateRepository(db),
+        publisher,
+        client,
+        settings: {
+          plainHttpHosts: config.CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS,
+          recheckSeconds: config.CHARTHOUSE_OCI_RECHECK_SECONDS,
+          repositoryConcurrency: config.CHARTHOUSE_OCI_REPOSITORY_CONCURRENCY,
+          manifestConcurrency: config.CHARTHOUSE_OCI_MANIFEST_CONCURRENCY,
+        },
+      }),
+  });
+  return {
+    async stop() {
+      await service.stop();
+      await access.close();
+    },
+  };
+});

@@ -1,0 +1,76 @@
+import { chartVersionDiscovered, chartVersionRemoved } from "@charthouse/contracts";
+import {
+  diffSlices,
+  type ChartVersionRepository,
+  type StoredVersion,
+  type SyncRunRepository,
+  type VersionChanges,
+} from "@charthouse/db";
+import type { Publisher } from "@charthouse/messaging";
+import { DownloadQueue } from "./download_queue.ts";
+import { VersionAnnouncer } from "./version_announcer.ts";
+
+/** Versions written per transaction; each slice's downloads are queued while the next is written. */
+const WRITE_SLICE = 2_000;
+
+/** What writing a sync's changes needs. */
+export interface CatalogWriterDependencies {
+  syncRuns: SyncRunRepository;
+  versions: ChartVersionRepository;
+  publisher: Publisher;
+}
+
+/** One sync's changes to write. */
+export interface VersionChangesToWrite {
+  organizationId: string;
+  registryId: string;
+  syncRunId: string;
+  /** Delivery attempts of the sync so far: after the first, leftovers of an interrupted one are queued too. */
+  attempts: number;
+  changes: VersionChanges;
+  /** The versions stored before this sync, which the diff was made against (names the tombstoned ones). */
+  stored: readonly StoredVersion[];
+  /** `chart\0version` -> where its archive is downloaded from (http(s) URL, or oci://HOST/REPO@DIGEST). */
+  downloadUrls: ReadonlyMap<string, string>;
+  /** The changes list every chart of the registry (an index); false when they list only the charts that changed (OCI). */
+  completeCharts: boolean;
+  /** Called after each slice so a long write keeps its message. */
+  working(): void;
+}
+
+/** What was written: versions put in `discovered` by this sync, and download requests queued. */
+export interface WrittenVersionChanges {
+  inserted: number;
+  queued: number;
+}
+
+/**
+ * Writes a sync's diff in slices of a few set-based statements each, and queues a download
+ * request per version that needs its archive, publishing while the next slice is written. Each
+ * slice's new and tombstoned versions are announced (chart.version.discovered/removed) once it
+ * commits, also in the background.
+ */
+export async function writeVersionChanges(deps: CatalogWriterDependencies, write: VersionChangesToWrite): Promise<WrittenVersionChanges> {
+  const { registryId, changes } = write;
+  await deps.versions.upsertCharts(registryId, changes.charts, { complete: write.completeCharts });
+  const queue = new DownloadQueue(deps, registryId, write.downloadUrls);
+  const announcer = new VersionAnnouncer(deps.publisher, { organizationId: write.organizationId, registryId });
+  const removable = new Map(write.stored.filter((v) => v.state !== "removed").map((v) => [v.id, v]));
+  let inserted = 0;
+  for (const slice of diffSlices(changes, WRITE_SLICE)) {
+    const pending = await deps.versions.applyVersions(registryId, slice);
+    inserted += pending.length - slice.refetch.length;
+    announcer.add(chartVersionDiscovered, pending);
+    announcer.add(chartVersionRemoved, slice.removedIds.flatMap((id) => removable.get(id) ?? []));
+    queue.add(pending);
+    write.working();
+  }
+  await deps.syncRuns.renewLease(write.syncRunId);
+
+  // Versions inserted by an earlier, interrupted attempt of this sync were not returned above.
+  if (write.attempts > 1 || inserted < changes.added.length) announcer.add(chartVersionDiscovered, await queue.addLeftovers());
+  const queued = await queue.drain();
+  await announcer.drain();
+  write.working();
+  return { inserted, queued };
+}
