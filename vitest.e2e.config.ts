@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*_test.ts"],
+    // One folder per run for the secrets tests use, every service's output and the API bodies
+    // read; scanned for those secrets when the run ends (test/support/secret_check_global_setup.ts).
+    globalSetup: ["test/support/secret_check_global_setup.ts"],
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 180_000,

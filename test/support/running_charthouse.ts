@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { buildServices, services, startStack, workspaceRoot, type ServiceName, type Stack } from "@charthouse/stack";
 import { createTestDatabase, freePort, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
+import { currentTestFileName, recordApiExchange, recordSecret, recordServiceOutput } from "./secret_ledger.ts";
+
+let stacksStarted = 0;
 
 /** A whole Charthouse for one test file: every service as its own process on a private NATS and database. */
 export interface CharthouseUnderTest {
@@ -32,6 +35,10 @@ export async function startCharthouse(
     nats = await startNatsServer();
     const token = `ch_test_${randomBytes(16).toString("hex")}`;
     const secretKey = randomBytes(32).toString("base64");
+    // Every output line and API body of the stack is kept for the end-of-run secret scan.
+    const ledgerName = `${currentTestFileName()}.${process.pid}.${stacksStarted++}`;
+    recordSecret("bootstrap token (CHARTHOUSE_BOOTSTRAP_TOKEN)", token);
+    recordSecret("CHARTHOUSE_SECRET_KEY", secretKey);
     const ports = new Map<ServiceName, number>();
     for (const service of services) ports.set(service.name, await freePort());
     const apiPort = ports.get("registry-api")!;
@@ -48,7 +55,10 @@ export async function startCharthouse(
       },
       copies: options.copies ?? 1,
       port: (service, copy) => (copy === 0 ? ports.get(service)! : 0),
-      output: (_service, _copy, chunk) => lines.push(chunk.toString("utf8")),
+      output: (service, copy, chunk) => {
+        lines.push(chunk.toString("utf8"));
+        recordServiceOutput(ledgerName, service, copy, chunk);
+      },
       ...(options.only ? { only: options.only } : {}),
     });
     stack = started;
@@ -83,6 +93,7 @@ export async function startCharthouse(
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
         const text = await response.text();
+        recordApiExchange(ledgerName, { method, path, requestBody: body, status: response.status, responseText: text });
         const type = response.headers.get("content-type") ?? "";
         const parsed = type.includes("json") && text ? (JSON.parse(text) as T) : (text as T);
         return { status: response.status, body: parsed, headers: response.headers };

@@ -9,6 +9,7 @@ import { createTestDatabase, startNatsServer } from "@charthouse/testing";
 import { mountApi } from "./app.ts";
 import { ensureApiToken, ensureOrganization, bootstrapDefaultOrganization } from "./bootstrap.ts";
 import type { ApiContext } from "./api_context.ts";
+import { EventFeed } from "./events_feed.ts";
 
 /** A running registry-api on a private database and a private nats-server, for tests. */
 export interface ApiTestEnv {
@@ -57,6 +58,9 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
     const orgBId = await ensureOrganization(db, `other-${randomBytes(4).toString("hex")}`);
     const tokenB = `cht_${randomBytes(16).toString("hex")}`;
     await ensureApiToken(db, orgBId, { name: "b", value: tokenB, scopes: ["read", "write"] });
+    // GET /events as main.ts serves it, so tests that call every route reach it too.
+    const events = await EventFeed.start(nats, { log });
+    cleanups.unshift(() => events.close());
     const http: ServiceHttp = await startServiceHttp({
       service: "registry-api",
       port: 0,
@@ -69,7 +73,7 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
           await nats.flush();
         },
       },
-      mount: (app) => mountApi(app, context),
+      mount: (app) => mountApi(app, context, { events }),
     });
     cleanups.unshift(() => http.close());
     const baseUrl = `http://127.0.0.1:${http.port}`;

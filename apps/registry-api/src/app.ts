@@ -2,11 +2,16 @@ import express, { Router, type Express } from "express";
 import { NotFoundError } from "@charthouse/errors";
 import type { ApiContext } from "./api_context.ts";
 import { authenticate, requireScopeFor } from "./auth.ts";
+import type { EventFeed } from "./events_feed.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problemHandler, sendProblem } from "./problem.ts";
 import { chartRoutes } from "./routes/chart_routes.ts";
 import { credentialRoutes } from "./routes/credential_routes.ts";
+import { eventRoutes } from "./routes/event_routes.ts";
+import { organizationRoutes } from "./routes/organization_routes.ts";
 import { registryRoutes } from "./routes/registry_routes.ts";
+import { tokenRoutes } from "./routes/token_routes.ts";
+import { mountWebUi } from "./web_ui.ts";
 
 /** The base path of the REST API. */
 export const apiBasePath = "/api/v1";
@@ -15,7 +20,7 @@ export const apiBasePath = "/api/v1";
  * The router of /api/v1: the OpenAPI document without auth, then bearer auth, the resources,
  * a 404 problem for unknown routes, and the one error handler that answers problem+json.
  */
-export function buildApiRouter(context: ApiContext): Router {
+export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): Router {
   const router = Router();
   router.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
@@ -26,6 +31,9 @@ export function buildApiRouter(context: ApiContext): Router {
   router.use(registryRoutes(context));
   router.use(credentialRoutes(context));
   router.use(chartRoutes(context));
+  if (options.events) router.use(eventRoutes(options.events));
+  router.use(tokenRoutes(context));
+  router.use(organizationRoutes(context));
   router.use((req, res) => {
     sendProblem(res, new NotFoundError(`No route ${req.method} ${req.baseUrl}${req.path}`));
   });
@@ -33,7 +41,13 @@ export function buildApiRouter(context: ApiContext): Router {
   return router;
 }
 
-/** Mounts the API on a service's express app (see startServiceHttp's `mount`). */
-export function mountApi(app: Express, context: ApiContext): void {
-  app.use(apiBasePath, buildApiRouter(context));
+/** What the API serves beyond ApiContext: the live events feed (GET /events only exists with it). */
+export interface ApiOptions {
+  events?: EventFeed;
+}
+
+/** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
+export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
+  app.use(apiBasePath, buildApiRouter(context, options));
+  mountWebUi(app);
 }

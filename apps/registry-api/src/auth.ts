@@ -4,47 +4,52 @@ import type { DataSource } from "@charthouse/db";
 import { UnauthorizedError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
 import { queryRows } from "@charthouse/db";
+import { holdsScope, type TokenScope } from "./token_scopes.ts";
 
-/** Who a request is: the token's organisation, id and scopes. */
+/** Who a request is: the token's organisation, id, scopes and expiry. */
 export interface RequestAuth {
   organizationId: string;
   tokenId: string;
   scopes: readonly string[];
+  /** When the token stops working, or null for never. */
+  expiresAt: Date | null;
 }
-
-/** A scope an API token may hold. */
-export type TokenScope = "read" | "write" | "admin";
 
 /** The stored form of a token value: sha256, hex. */
 export function hashToken(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
 }
 
+const apiTokenSolution = "Send a valid API token: Authorization: Bearer <token> (POST /api/v1/tokens makes one)";
+
 interface TokenRow {
   id: string;
   organization_id: string;
   scopes: string[];
+  expires_at: Date | null;
   stale: boolean;
 }
 
 /**
- * Express middleware that admits requests with a valid `Authorization: Bearer <token>` and
- * records who they are. last_used_at is written at most once a minute per token.
+ * Express middleware that admits requests with a valid `Authorization: Bearer <token>` (known,
+ * not revoked, not expired) and records who they are. last_used_at is written at most once a
+ * minute per token, so a busy client does not turn every read into a write.
  */
 export function authenticate(db: DataSource, log: Logger): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get("authorization");
     const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw new UnauthorizedError("Missing bearer token: send Authorization: Bearer <token>");
+    if (!match?.[1]) throw new UnauthorizedError("Missing bearer token: send Authorization: Bearer <token>", { solution: apiTokenSolution });
     const rows = await queryRows<TokenRow>(
       db,
-      `SELECT id, organization_id, scopes,
+      `SELECT id, organization_id, scopes, expires_at,
               (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale
-         FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+         FROM api_tokens
+        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
       [hashToken(match[1])],
     );
     const token = rows[0];
-    if (!token) throw new UnauthorizedError("The bearer token is unknown or revoked");
+    if (!token) throw new UnauthorizedError("The bearer token is unknown, revoked or expired", { solution: apiTokenSolution });
     if (token.stale) {
       queryRows(
         db,
@@ -53,27 +58,43 @@ export function authenticate(db: DataSource, log: Logger): RequestHandler {
         [token.id],
       ).catch((err: unknown) => log.warn({ err, tokenId: token.id }, "Cannot record token use"));
     }
-    const auth: RequestAuth = { organizationId: token.organization_id, tokenId: token.id, scopes: token.scopes };
+    const auth: RequestAuth = {
+      organizationId: token.organization_id,
+      tokenId: token.id,
+      scopes: token.scopes,
+      expiresAt: token.expires_at,
+    };
     res.locals["auth"] = auth;
     next();
   };
 }
 
 /**
- * Middleware that needs a scope: reads need `read`, changes need `write` (`admin` holds both).
- * A token without it gets 403 code forbidden.
+ * Middleware every authenticated route passes: reads (GET, HEAD) need `read`, changes need
+ * `write` (see token_scopes.ts for what implies what). A token without it gets 403 forbidden.
  */
 export function requireScopeFor(): RequestHandler {
   return (req, res, next) => {
-    const needed: TokenScope = req.method === "GET" || req.method === "HEAD" ? "read" : "write";
-    const scopes = authOf(res).scopes;
-    if (!scopes.includes(needed) && !scopes.includes("admin")) {
-      throw new UnauthorizedError(`This token lacks the "${needed}" scope needed for ${req.method} requests`, {
-        code: "forbidden",
-      });
-    }
+    assertScope(res, req.method === "GET" || req.method === "HEAD" ? "read" : "write", `${req.method} requests`);
     next();
   };
+}
+
+/** Middleware of one route that needs more than its method does (the token routes need `admin`). */
+export function requireScope(needed: TokenScope): RequestHandler {
+  return (req, res, next) => {
+    assertScope(res, needed, `${req.method} ${req.baseUrl}${req.path}`);
+    next();
+  };
+}
+
+function assertScope(res: Response, needed: TokenScope, what: string): void {
+  if (!holdsScope(authOf(res).scopes, needed)) {
+    throw new UnauthorizedError(`This token lacks the "${needed}" scope needed for ${what}`, {
+      code: "forbidden",
+      solution: `Use a token with the "${needed}" scope`,
+    });
+  }
 }
 
 /** The authentication of a request that passed `authenticate`. */

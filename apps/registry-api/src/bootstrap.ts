@@ -1,5 +1,6 @@
 import type { DataSource } from "@charthouse/db";
-import { hashToken, type TokenScope } from "./auth.ts";
+import { hashToken } from "./auth.ts";
+import type { TokenScope } from "./token_scopes.ts";
 import { queryRows } from "@charthouse/db";
 
 /** The organisation every installation starts with. */

@@ -46,9 +46,15 @@ describe("credentials", () => {
   });
 
   it("answers 422 naming the field for unknown kinds and incomplete secrets", async () => {
-    let res = await createCredential({ name: "gcp", kind: "gcp_service_account", service_account_json: "{}" });
+    let res = await createCredential({ name: "ssh", kind: "ssh_key", key: "x" });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain("kind");
+    res = await createCredential({ name: "gcp", kind: "gcp_service_account", service_account_json: "{}" });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
+      "service_account_json.client_email",
+      "service_account_json.private_key",
+    ]);
     res = await createCredential({ name: "half", kind: "basic", username: "u" });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain("password");

@@ -1,16 +1,17 @@
-import { createSecretBox, parseSecretKey, secretKeyId, type SecretBox } from "@charthouse/credentials";
+import { secretBoxFromSettings, type SecretBox } from "@charthouse/credentials";
 import { openDatabase, sqlClientOf } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { openConnections, runService, startHealthEndpoints } from "@charthouse/service-runtime";
 import { mountApi } from "./app.ts";
 import { bootstrapDefaultOrganization } from "./bootstrap.ts";
 import { loadRegistryApiConfig } from "./config.ts";
+import { EventFeed } from "./events_feed.ts";
 
 const config = loadRegistryApiConfig();
 const log = createLogger("registry-api", { level: config.LOG_LEVEL });
 
 runService(log, async () => {
-  const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY);
+  const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY, config.CHARTHOUSE_PREVIOUS_SECRET_KEYS);
   if (secretBox === null) log.warn("CHARTHOUSE_SECRET_KEY is not set: credentials cannot be created");
   // Postgres (migrated) through TypeORM for the API's reads, NATS with every stream, the
   // publisher and the archive store.
@@ -24,10 +25,16 @@ runService(log, async () => {
     log,
     secretBox,
   };
+  // One shared consumer of the EVENTS stream for every /events client of this process.
+  const events = await EventFeed.start(connections.nats, { log });
   // /healthz, /readyz (Postgres SELECT 1, NATS flush) and /metrics, with the API mounted.
-  const http = await startHealthEndpoints("registry-api", config, connections, { mount: (app) => mountApi(app, context) });
+  const http = await startHealthEndpoints("registry-api", config, connections, {
+    mount: (app) => mountApi(app, context, { events }),
+  });
   return {
     async stop() {
+      // Event streams never end on their own: close them so the server can.
+      await events.close();
       await http.close();
       await connections.nats.drain();
       await connections.db.close();
@@ -35,8 +42,8 @@ runService(log, async () => {
   };
 });
 
-function openSecretBox(encoded: string | undefined): SecretBox | null {
+// Writes seal with the current key; the previous keys still open secrets a rotation has not moved yet.
+function openSecretBox(encoded: string | undefined, previous: string | undefined): SecretBox | null {
   if (encoded === undefined) return null;
-  const key = parseSecretKey(encoded);
-  return createSecretBox({ current: { id: secretKeyId(key), key } });
+  return secretBoxFromSettings({ secretKey: encoded, previousSecretKeys: previous });
 }

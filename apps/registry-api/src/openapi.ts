@@ -18,7 +18,7 @@ export interface SchemaObject {
   default?: unknown;
 }
 
-type ParameterObject = { name: string; in: "path" | "query"; required: boolean; description?: string; schema: SchemaObject };
+type ParameterObject = { name: string; in: "path" | "query" | "header"; required: boolean; description?: string; schema: SchemaObject };
 type ResponseObject = { description: string; content?: Record<string, { schema: SchemaObject }>; headers?: Record<string, { schema: SchemaObject }> };
 type OperationObject = {
   operationId: string;
@@ -64,7 +64,7 @@ const pageParams: ParameterObject[] = [
 ];
 
 const errors = {
-  401: problem("Missing, unknown or revoked token (code unauthorized)"),
+  401: problem("Missing, unknown, revoked or expired token (code unauthorized)"),
   403: problem("The token lacks the scope (code forbidden)"),
   404: problem("No such object in this organisation (code not_found)"),
   422: problem("Invalid input (code invalid_input or invalid_reference) with the field problems in errors"),
@@ -149,6 +149,11 @@ const schemas: Record<string, SchemaObject> = {
     duration_ms: nullable("integer"),
     attempts: int,
     error: { oneOf: [ref("StoredError"), { type: "null" }] },
+    notes: {
+      type: "array",
+      description: "What the sync met that is not an error (OCI artifacts that are not charts, rate limits waited out)",
+      items: object({ code: str(), message: str(), count: int }),
+    },
   }),
   Credential: object(
     { id: uuid, name: str(), kind: str(), username: str(), provider_hint: str(), created_at: time, updated_at: time },
@@ -222,6 +227,35 @@ const schemas: Record<string, SchemaObject> = {
   CredentialPage: page("Credential"),
   ChartPage: page("Chart"),
   ChartVersionPage: page("ChartVersion"),
+  Token: object({
+    id: uuid,
+    name: str(),
+    scopes: { type: "array", items: ref("TokenScope") },
+    created_at: time,
+    last_used_at: { ...nullableTime, description: "Recorded at most once a minute" },
+    expires_at: { ...nullableTime, description: "null: never expires" },
+  }),
+  TokenScope: {
+    type: "string",
+    enum: ["read", "write", "admin"],
+    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries and credentials; admin: also /tokens (and /organizations for the default organisation)",
+  },
+  TokenCreate: object(
+    {
+      name: registryName,
+      scopes: { type: "array", items: ref("TokenScope"), description: "At least one; none beyond the creating token's" },
+      expires_at: { ...nullableTime, description: "In the future, and not after the creating token's own expiry" },
+    },
+    ["name", "scopes"],
+  ),
+  TokenCreated: {
+    description: "A Token plus its value, shown in this response only",
+    allOf: [ref("Token"), object({ token: str("The bearer token value (chp_...): store it now, it is never shown again") })],
+  },
+  TokenPage: page("Token"),
+  Organization: object({ id: uuid, name: str(), created_at: time }),
+  OrganizationCreate: object({ name: registryName, token_name: { ...registryName, description: "Name of the first token (default admin)" } }, ["name"]),
+  OrganizationCreated: object({ organization: ref("Organization"), token: ref("TokenCreated") }),
 };
 
 const versionParams = [idParam("registry"), nameParam, versionParam];
@@ -231,6 +265,35 @@ const fileResponses = (mediaType: string, schema: SchemaObject): Record<string, 
 });
 
 const paths: Record<string, Record<string, OperationObject>> = {
+  "/tokens": {
+    get: op("listTokens", "List API tokens that are not revoked (never their values); needs admin", "tokens", { 200: { description: "A page of tokens", content: json(ref("TokenPage")) }, 422: errors[422] }, { parameters: pageParams }),
+    post: op(
+      "createToken",
+      "Make an API token; its value is in this response only; needs admin",
+      "tokens",
+      {
+        201: { description: "The token and its value", content: json(ref("TokenCreated")), headers: { Location: { schema: str() } } },
+        422: errors[422],
+      },
+      { requestBody: { required: true, content: json(ref("TokenCreate")) } },
+    ),
+  },
+  "/tokens/{id}": {
+    get: op("getToken", "Get an API token (never its value); needs admin", "tokens", { 200: { description: "The token", content: json(ref("Token")) }, 404: errors[404] }, { parameters: [idParam("token")] }),
+    delete: op("revokeToken", "Revoke an API token at once; needs admin", "tokens", { 204: { description: "Revoked" }, 404: errors[404] }, { parameters: [idParam("token")] }),
+  },
+  "/organizations": {
+    post: op(
+      "createOrganization",
+      "Create an organisation and its first admin token; only an admin token of the default organisation may",
+      "organizations",
+      { 201: { description: "The organisation and its first token, whose value is shown only here", content: json(ref("OrganizationCreated")) }, 409: problem("The name is taken (code conflict)"), 422: errors[422] },
+      { requestBody: { required: true, content: json(ref("OrganizationCreate")) } },
+    ),
+  },
+  "/organizations/current": {
+    get: op("getCurrentOrganization", "The organisation of the calling token", "organizations", { 200: { description: "The organisation", content: json(ref("Organization")) } }),
+  },
   "/registries": {
     get: op("listRegistries", "List registries", "registries", { 200: { description: "A page of registries", content: json(ref("RegistryPage")) }, 422: errors[422] }, { parameters: pageParams }),
     post: op(
@@ -333,6 +396,26 @@ const paths: Record<string, Record<string, OperationObject>> = {
   "/registries/{id}/charts/{name}/versions/{version}/archive": {
     get: op("getChartArchive", "The cached, digest-verified .tgz", "charts", fileResponses("application/gzip", { type: "string", format: "binary" }), { parameters: versionParams }),
   },
+  "/events": {
+    get: op(
+      "streamEvents",
+      "Server-Sent Events of the token's organisation, live (needs read)",
+      "events",
+      {
+        200: {
+          description:
+            "text/event-stream. `event:` registry.sync.started, registry.sync.finished (data: organization_id, registry_id, sync_run_id, outcome, versions_added, versions_removed, error, at), chart.version.discovered, chart.version.ready, chart.version.failed, chart.version.removed (data: organization_id, registry_id, version_id, chart, version, error, at); `data:` one line of JSON; `id:` the event's sequence (several discovered/removed events of one chart share one, sent on the last of them). A comment every 15 s keeps the connection alive. When Last-Event-ID cannot be resumed (too old, or unknown) an event stream.reset (data: reason too_old | unknown_event_id | replay_incomplete, last_event_id, detail) says events were missed: reload what you show. A client that reads too slowly is disconnected and resumes with Last-Event-ID.",
+          content: { "text/event-stream": { schema: str() } },
+        },
+        503: problem("Too many event streams on this API process (code unavailable); retry after Retry-After"),
+      },
+      {
+        parameters: [
+          { name: "Last-Event-ID", in: "header", required: false, description: "Resume after this event id (replays at most the last 10,000 events)", schema: str() },
+        ],
+      },
+    ),
+  },
 };
 
 /** The OpenAPI 3.1 document of the REST API, served at GET /api/v1/openapi.json. */
@@ -345,7 +428,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
-  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }],
+  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }],
   paths: {
     "/openapi.json": {
       get: {
@@ -359,7 +442,7 @@ export const openApiDocument = {
     ...paths,
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token" } },
+    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token. Scopes are nested (admin ⊇ write ⊇ read): GET needs read, other methods write, /tokens admin" } },
     schemas,
   },
 } as const;

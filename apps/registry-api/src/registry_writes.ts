@@ -59,7 +59,7 @@ export async function insertRegistry(db: DataSource, organizationId: string, reg
 
 /**
  * Applies a change. A new url or credential forgets the stored ETag, Last-Modified and content
- * hash; a new interval moves next_sync_at (one interval after the last sync, not before now; 0 stops
+ * hash, and what OCI syncs remembered of each repository; a new interval moves next_sync_at (one interval after the last sync, not before now; 0 stops
  * automatic syncs).
  */
 export async function updateRegistry(
@@ -72,7 +72,8 @@ export async function updateRegistry(
   try {
     const rows = await queryRows<{ id: string }>(
       db,
-      `UPDATE registries r SET
+      `WITH updated AS (
+       UPDATE registries r SET
          name = coalesce($3, r.name),
          url = coalesce($4, r.url),
          credential_id = CASE WHEN $5::boolean THEN $6::uuid ELSE r.credential_id END,
@@ -90,7 +91,11 @@ export async function updateRegistry(
                     OR ($5::boolean AND $6::uuid IS DISTINCT FROM credential_id) AS forget
                FROM registries WHERE id = $2) f
        WHERE r.id = f.id AND r.organization_id = $1 AND r.id = $2
-       RETURNING r.id`,
+       RETURNING r.id, f.forget
+       ), forgotten AS (
+         DELETE FROM oci_repositories o USING updated u WHERE o.registry_id = u.id AND u.forget
+       )
+       SELECT id FROM updated`,
       [
         organizationId,
         id,

@@ -1,4 +1,4 @@
-import type { DataSource } from "@charthouse/db";
+import type { DataSource, SyncNote } from "@charthouse/db";
 import type { StoredError } from "@charthouse/errors";
 import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
 import { queryRows } from "@charthouse/db";
@@ -21,6 +21,8 @@ export interface SyncRunJson {
   /** Deliveries of this sync so far: more than 1 means it was retried with backoff. */
   attempts: number;
   error: StoredError | null;
+  /** What the sync met that is not an error (OCI: artifacts skipped, rate limits waited out). */
+  notes: SyncNote[];
 }
 
 interface SyncRunRow {
@@ -40,25 +42,35 @@ interface SyncRunRow {
   duration_ms: number | null;
   attempts: number;
   error: StoredError | null;
+  notes: SyncNote[] | null;
 }
 
-/** One page of a registry's sync runs, newest first (the registry is already known to be the organisation's). */
-export async function listSyncRuns(db: DataSource, registryId: string, page: PageRequest): Promise<Page<SyncRunJson>> {
+/**
+ * One page of a registry's sync runs, newest first. The organisation is part of the query too,
+ * not only of the caller's check, so no path can list another organisation's runs.
+ */
+export async function listSyncRuns(
+  db: DataSource,
+  organizationId: string,
+  registryId: string,
+  page: PageRequest,
+): Promise<Page<SyncRunJson>> {
   const after = decodeKeysetCursor(page.cursor);
   const columns = `id, requested_at::text AS name, trigger, requested_at, started_at, finished_at, outcome, http_status,
-                   bytes, charts_seen, versions_added, versions_removed, duration_ms, attempts, error`;
+                   bytes, charts_seen, versions_added, versions_removed, duration_ms, attempts, error, notes`;
+  const owned = "registry_id = $1 AND registry_id IN (SELECT id FROM registries WHERE organization_id = $5)";
   const rows = after
     ? await queryRows<SyncRunRow>(
         db,
         `SELECT ${columns} FROM sync_runs
-          WHERE registry_id = $1 AND (requested_at, id) < ($3::timestamptz, $4::uuid)
+          WHERE ${owned} AND (requested_at, id) < ($3::timestamptz, $4::uuid)
           ORDER BY requested_at DESC, id DESC LIMIT $2`,
-        [registryId, page.limit + 1, after.name, after.id],
+        [registryId, page.limit + 1, after.name, after.id, organizationId],
       )
     : await queryRows<SyncRunRow>(
         db,
-        `SELECT ${columns} FROM sync_runs WHERE registry_id = $1 ORDER BY requested_at DESC, id DESC LIMIT $2`,
-        [registryId, page.limit + 1],
+        `SELECT ${columns} FROM sync_runs WHERE ${owned.replace("$5", "$3")} ORDER BY requested_at DESC, id DESC LIMIT $2`,
+        [registryId, page.limit + 1, organizationId],
       );
   return keysetPage(rows, page.limit, syncRunJson);
 }
@@ -79,5 +91,6 @@ function syncRunJson(row: SyncRunRow): SyncRunJson {
     duration_ms: row.duration_ms,
     attempts: row.attempts,
     error: row.error,
+    notes: row.notes ?? [],
   };
 }

@@ -97,9 +97,10 @@ export function registryRoutes(context: ApiContext): Router {
   });
 
   router.get("/registries/:id/syncs", async (req, res) => {
+    const { organizationId } = authOf(res);
     const id = pathId(req.params.id, "registry");
-    await registryKind(db, authOf(res).organizationId, id);
-    res.json(await listSyncRuns(db, id, parsePageRequest(req.query)));
+    await registryKind(db, organizationId, id);
+    res.json(await listSyncRuns(db, organizationId, id, parsePageRequest(req.query)));
   });
 
   return router;
