@@ -15,12 +15,15 @@ RUN mkdir /manifests \
  && cp package.json package-lock.json /manifests/ \
  && find apps libs -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} /manifests/ \;
 
-# Bundles every service with esbuild into apps/<service>/dist/main.js (workspace code inlined).
+# Bundles every service with esbuild into apps/<service>/dist/main.js (workspace code inlined),
+# and the web UI (type-checked, Vite) into apps/web/dist, which registry-api serves at `/`. The
+# UI's build tools are dropped so the runtime's copy of apps/ holds only its static files.
 FROM base AS build
 COPY --from=manifests /manifests/ ./
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 RUN node --import tsx scripts/build_services.ts
+RUN npm run build -w @charthouse/web && rm -rf apps/web/node_modules
 
 FROM base AS prod-deps
 COPY --from=manifests /manifests/ ./

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests' real peers need (nginx, docker-registry, htpasswd, skopeo, unzip,
-# the helm CLI) when it is missing. Idempotent: a second run installs nothing.
+# Installs what the tests' real peers need (nginx, docker-registry, htpasswd, skopeo, unzip, openssl,
+# Debian's chromium for the browser tests, the helm CLI) when it is missing. Idempotent: a second
+# run installs nothing.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +13,10 @@ declare -A wanted=(
   [apache2-utils]=htpasswd
   [skopeo]=skopeo
   [unzip]=unzip
+  [chromium]=chromium
+  # selfSignedCertificate and the token server make keys and certificates with the openssl CLI,
+  # which Debian's slim images lack.
+  [openssl]=openssl
 )
 
 missing=()

@@ -1,11 +1,12 @@
 /**
- * `npm start`: runs every service as its own process against local Postgres and NATS, with a
- * credential key and an admin token kept in .local/ unless the environment sets them.
+ * `npm start`: builds the services and the web UI, then runs every service as its own process
+ * against local Postgres and NATS, with a credential key and an admin token kept in .local/
+ * unless the environment sets them. registry-api serves the UI at `/`.
  */
 import { join } from "node:path";
-import { buildServices, localSecrets, startStack, workspaceRoot } from "@charthouse/stack";
+import { buildServices, buildWebUi, localSecrets, startStack, workspaceRoot } from "@charthouse/stack";
 
-await buildServices(workspaceRoot);
+await Promise.all([buildServices(workspaceRoot), buildWebUi(workspaceRoot)]);
 const secrets = localSecrets(join(workspaceRoot, ".local"));
 const env = {
   CHARTHOUSE_SECRET_KEY: process.env["CHARTHOUSE_SECRET_KEY"] ?? secrets.secretKey,
@@ -20,7 +21,8 @@ const stack = startStack({
 process.stderr.write(
   [
     "",
-    `Charthouse is starting: API on http://127.0.0.1:${apiPort}`,
+    `Charthouse is starting: web UI on http://127.0.0.1:${apiPort}/ (sign in with the admin token)`,
+    `API on http://127.0.0.1:${apiPort}/api/v1`,
     `Admin token: ${env.CHARTHOUSE_BOOTSTRAP_TOKEN}`,
     `Try: curl -H "Authorization: Bearer ${env.CHARTHOUSE_BOOTSTRAP_TOKEN}" http://127.0.0.1:${apiPort}/api/v1/registries`,
     "",

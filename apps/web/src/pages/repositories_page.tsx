@@ -1,0 +1,235 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { Link } from "react-router";
+import type { Page, Registry } from "../api/api_types.ts";
+import { useLiveUpdates } from "../api/live_updates.tsx";
+import type { SyncTally } from "../api/sync_tally.ts";
+import { useApi } from "../auth/session.tsx";
+import { Empty, ErrorState, Loading, ProblemDetails } from "../components/states.tsx";
+import { intervalText, relativeTime } from "../format/time_text.ts";
+import { RepositoryForm } from "./repository_form.tsx";
+
+const pageSize = 50;
+
+/** True while a registry's sync or its downloads are under way. */
+function isActive(registry: Registry): boolean {
+  return registry.status.state === "pending" || registry.status.state === "syncing" || registry.status.versions_pending > 0;
+}
+
+/** Repositories: the list with status and progress, errors with their solution, Sync now, Add. */
+export function RepositoriesPage(): ReactNode {
+  const api = useApi();
+  const live = useLiveUpdates();
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+
+  const registries = useInfiniteQuery({
+    queryKey: ["registries", "list"],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      api.getJson<Page<Registry>>(`/registries?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`, signal),
+    getNextPageParam: (last) => last.next_cursor,
+    // Events refresh the list; polling covers an API without events and a dropped stream.
+    refetchInterval: (query) => {
+      const active = query.state.data?.pages.some((p) => p.items.some(isActive)) ?? false;
+      if (!active) return live.state === "live" ? false : 15_000;
+      return live.state === "live" ? 10_000 : 1_500;
+    },
+  });
+  const items = registries.data?.pages.flatMap((p) => p.items) ?? [];
+  const showForm = adding || (registries.isSuccess && items.length === 0);
+
+  return (
+    <section aria-labelledby="repositories-title">
+      <div className="page-head">
+        <h1 id="repositories-title">Repositories</h1>
+        {!showForm ? (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            Add
+          </button>
+        ) : null}
+      </div>
+      {added ? (
+        <p className="notice" role="status">
+          Added “{added}”. Its first sync has started.
+        </p>
+      ) : null}
+      {showForm ? (
+        <RepositoryForm
+          onAdded={(registry) => {
+            setAdding(false);
+            setAdded(registry.name);
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      ) : null}
+      {registries.isPending ? (
+        <Loading label="Loading repositories…" />
+      ) : registries.isError ? (
+        <ErrorState error={registries.error} title="Cannot load repositories" onRetry={() => void registries.refetch()} />
+      ) : items.length === 0 ? (
+        <Empty title="No repositories yet">
+          <p>Add an HTTP chart repository (index.yaml) or an OCI registry to start browsing its charts.</p>
+        </Empty>
+      ) : (
+        <>
+          <ul className="registry-list" aria-label="Repositories">
+            {items.map((r) => (
+              <RegistryCard key={r.id} registry={r} tally={live.tallies.get(r.id)} />
+            ))}
+          </ul>
+          {registries.hasNextPage ? (
+            <button type="button" onClick={() => void registries.fetchNextPage()} disabled={registries.isFetchingNextPage}>
+              {registries.isFetchingNextPage ? "Loading…" : "Load more repositories"}
+            </button>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+const stateLabels: Record<Registry["status"]["state"], string> = {
+  pending: "Waiting to sync",
+  syncing: "Syncing",
+  ok: "Ready",
+  error: "Error",
+  disabled: "Manual sync only",
+};
+
+function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTally | undefined }): ReactNode {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const s = registry.status;
+  const ready = Math.max(0, s.versions - s.versions_pending - s.versions_failed);
+  const refresh = (): void => void queryClient.invalidateQueries({ queryKey: ["registries"] });
+  const sync = useMutation({ mutationFn: () => api.send("POST", `/registries/${registry.id}/sync`), onSuccess: refresh });
+  const remove = useMutation({ mutationFn: () => api.send("DELETE", `/registries/${registry.id}`), onSuccess: refresh });
+  const headingId = `registry-${registry.id}`;
+  const active = isActive(registry);
+
+  return (
+    <li className={`card registry registry-state-${s.state}`} aria-labelledby={headingId} data-testid="registry-card" data-registry-name={registry.name}>
+      <div className="registry-head">
+        <h2 id={headingId}>{registry.name}</h2>
+        <span className={`badge state-${s.state}`} data-testid="registry-state">
+          {stateLabels[s.state]}
+        </span>
+      </div>
+      <p className="registry-url">
+        <code>{registry.url}</code> <span className="muted">{registry.kind === "oci_registry" ? "OCI" : "HTTP"}</span>
+      </p>
+      <dl className="facts registry-facts">
+        <div>
+          <dt>Charts</dt>
+          <dd>{s.charts}</dd>
+        </div>
+        <div>
+          <dt>Versions found</dt>
+          <dd data-testid="versions-found">{s.versions}</dd>
+        </div>
+        {s.versions_downloaded !== undefined ? (
+          <div>
+            <dt>Downloaded</dt>
+            <dd>{s.versions_downloaded}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>Ready</dt>
+          <dd data-testid="versions-ready">{ready}</dd>
+        </div>
+        <div>
+          <dt>In progress</dt>
+          <dd>{s.versions_pending}</dd>
+        </div>
+        <div>
+          <dt>Failed</dt>
+          <dd>{s.versions_failed}</dd>
+        </div>
+      </dl>
+      {s.versions > 0 && (active || s.versions_failed > 0) ? (
+        <div className="progress-row">
+          <progress max={s.versions} value={ready + s.versions_failed} aria-label={`Sync progress of ${registry.name}`} />
+          <span className="muted">
+            {ready} of {s.versions} ready
+          </span>
+        </div>
+      ) : active ? (
+        <div className="progress-row">
+          <progress aria-label={`Sync progress of ${registry.name}`} />
+          <span className="muted">Reading the index…</span>
+        </div>
+      ) : null}
+      {tally && (tally.syncing || tally.discovered + tally.ready + tally.failed + tally.removed > 0) ? (
+        <p className="muted live-tally" data-testid="live-tally">
+          {tally.syncing ? "This sync so far: " : "Last sync: "}
+          {tally.discovered} new version{tally.discovered === 1 ? "" : "s"} found, {tally.ready} ready
+          {tally.failed > 0 ? `, ${tally.failed} failed` : ""}
+          {tally.removed > 0 ? `, ${tally.removed} removed` : ""}
+        </p>
+      ) : null}
+      <p className="muted registry-times">
+        Last sync {relativeTime(s.last_sync_at)}
+        {s.last_outcome ? ` (${s.last_outcome})` : ""} · syncs {intervalText(registry.sync_interval_seconds)}
+        {s.next_sync_at && registry.sync_interval_seconds > 0 ? ` · next ${relativeTime(s.next_sync_at)}` : ""}
+      </p>
+      {s.last_error ? (
+        <div className="registry-error" role="group" aria-label={`Error of ${registry.name}`} data-testid="registry-error">
+          <dl className="problem">
+            <dt>Code</dt>
+            <dd>
+              <code data-testid="error-code">{s.last_error.code}</code>
+            </dd>
+            <dt>What happened</dt>
+            <dd>{s.last_error.message}</dd>
+            {s.last_error.cause ? (
+              <>
+                <dt>Cause</dt>
+                <dd data-testid="error-cause">{s.last_error.cause}</dd>
+              </>
+            ) : null}
+            {s.last_error.solution ? (
+              <>
+                <dt>Solution</dt>
+                <dd data-testid="error-solution">{s.last_error.solution}</dd>
+              </>
+            ) : null}
+          </dl>
+        </div>
+      ) : null}
+      <div className="actions">
+        <button type="button" className={s.last_error ? "primary" : ""} onClick={() => sync.mutate()} disabled={sync.isPending}>
+          {sync.isPending ? "Requesting…" : "Sync now"}
+        </button>
+        <Link className="button" to={`/charts?registry=${encodeURIComponent(registry.id)}`}>
+          Browse charts
+        </Link>
+        {confirmDelete ? (
+          <>
+            <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+              Delete “{registry.name}” and its charts
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="quiet" onClick={() => setConfirmDelete(true)}>
+            Delete…
+          </button>
+        )}
+      </div>
+      {sync.isSuccess ? (
+        <p className="muted" role="status">
+          Sync requested.
+        </p>
+      ) : null}
+      {sync.error || remove.error ? (
+        <div role="alert" className="state-error inline-error">
+          <ProblemDetails error={sync.error ?? remove.error} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
