@@ -10,4 +10,4 @@ export {
   type WrittenVersionChanges,
 } from "./write_version_changes.ts";
 export { chartOfVersions } from "./chart_of_versions.ts";
-export { announceSyncStarted, finishSync, syncFailureHandling, type SyncRunDependencies } from "./sync_run_lifecycle.ts";
+export { finishSync, startSync, syncFailureHandling, type SyncRunDependencies } from "./sync_run_lifecycle.ts";

@@ -1,6 +1,7 @@
 import { registrySyncFinished, registrySyncStarted, type SyncRequested } from "@charthouse/contracts";
 import type { LeasedSync, SyncResult, SyncRunRepository } from "@charthouse/db";
 import { toStoredError, UpstreamError } from "@charthouse/errors";
+import type { Logger } from "@charthouse/logging";
 import type { Publisher } from "@charthouse/messaging";
 
 /** What a fetcher's sync run needs to report its progress. */
@@ -9,9 +10,22 @@ export interface SyncRunDependencies {
   publisher: Publisher;
 }
 
-/** Announces that a leased sync began (registry.sync.started). */
-export async function announceSyncStarted(deps: SyncRunDependencies, leased: LeasedSync): Promise<void> {
+/**
+ * Takes the lease on the requested sync and announces that it began (registry.sync.started).
+ * Null, logged, when the sync is finished or another copy runs it right now (a duplicate delivery).
+ */
+export async function startSync(
+  deps: SyncRunDependencies,
+  payload: SyncRequested,
+  context: { log: Logger },
+): Promise<{ leased: LeasedSync; log: Logger } | null> {
+  const leased = await deps.syncRuns.lease(payload.syncRunId);
+  if (!leased) {
+    context.log.info("Sync already finished or running elsewhere; skipped");
+    return null;
+  }
   await publishSyncEvent(deps, registrySyncStarted, leased, null);
+  return { leased, log: context.log.child({ registryId: leased.registry.id, syncRunId: leased.syncRunId }) };
 }
 
 /** Records a successful sync on its run and registry, then announces it (registry.sync.finished). */

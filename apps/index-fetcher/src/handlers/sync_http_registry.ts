@@ -1,5 +1,5 @@
 import { syncRequestedHttp, type SyncRequested } from "@charthouse/contracts";
-import { announceSyncStarted, finishSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
+import { finishSync, startSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
 import {
   diffVersions,
   isEmptyDiff,
@@ -36,14 +36,10 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
   return {
     contract: syncRequestedHttp,
     async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      const leased = await deps.syncRuns.lease(payload.syncRunId);
-      if (!leased) {
-        context.log.info("Sync already finished or running elsewhere; skipped");
-        return;
-      }
+      const started = await startSync(deps, payload, context);
+      if (started === null) return;
+      const { leased, log } = started;
       const registry = leased.registry;
-      const log = context.log.child({ registryId: registry.id, syncRunId: leased.syncRunId });
-      await announceSyncStarted(deps, leased);
 
       const phases = new PhaseTimer();
       const indexUrl = indexUrlOf(registry.url);

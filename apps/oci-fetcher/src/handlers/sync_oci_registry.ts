@@ -1,4 +1,4 @@
-import { announceSyncStarted, chartOfVersions, finishSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
+import { chartOfVersions, finishSync, startSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
 import { syncRequestedOci, type SyncRequested } from "@charthouse/contracts";
 import {
   diffVersions,
@@ -44,14 +44,10 @@ export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): Messa
   return {
     contract: syncRequestedOci,
     async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      const leased = await deps.syncRuns.lease(payload.syncRunId);
-      if (!leased) {
-        context.log.info("Sync already finished or running elsewhere; skipped");
-        return;
-      }
+      const started = await startSync(deps, payload, context);
+      if (started === null) return;
+      const { leased, log } = started;
       const registry = leased.registry;
-      const log = context.log.child({ registryId: registry.id, syncRunId: leased.syncRunId });
-      await announceSyncStarted(deps, leased);
 
       const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
       const session = deps.client.session(reference, registry.credential);
