@@ -165,10 +165,40 @@ const schemas: Record<string, SchemaObject> = {
       {
         ...object({ name: registryName, kind: { type: "string", enum: ["token"] }, token: str(), username: str() }, ["name", "kind", "token"]),
       },
+      object({
+        name: registryName,
+        kind: { type: "string", enum: ["gcp_service_account"] },
+        service_account_json: { description: "The service account's JSON key file, as text or as an object", type: ["string", "object"] },
+      }),
+      object(
+        {
+          name: registryName,
+          kind: { type: "string", enum: ["aws"] },
+          access_key_id: str(),
+          secret_access_key: str(),
+          session_token: str(),
+          region: str(),
+        },
+        ["name", "kind", "access_key_id", "secret_access_key"],
+      ),
+      object({ name: registryName, kind: { type: "string", enum: ["azure_service_principal"] }, tenant_id: str(), client_id: str(), client_secret: str() }),
     ],
   },
   CredentialPatch: object(
-    { name: registryName, username: str(), password: str(), token: str() },
+    {
+      name: registryName,
+      username: str(),
+      password: str(),
+      token: str(),
+      service_account_json: { type: ["string", "object"] },
+      access_key_id: str(),
+      secret_access_key: str(),
+      session_token: str(),
+      region: str(),
+      tenant_id: str(),
+      client_id: str(),
+      client_secret: str(),
+    },
     [],
   ),
   Chart: object({
