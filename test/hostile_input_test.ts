@@ -10,18 +10,8 @@ import { errorCodes } from "@charthouse/errors";
 import { makeTempDir, removeTempDir, startNginx, waitFor, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
 import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
-import {
-  addRegistry,
-  listAll,
-  registrySettled,
-  registryWhen,
-  versionPath,
-  versionSettled,
-  type ChartJson,
-  type ChartVersionJson,
-  type RegistryJson,
-  type StoredErrorJson,
-} from "./support/api_waits.ts";
+import type { ChartJson, ChartVersionJson, RegistryJson, StoredErrorJson } from "@charthouse/api-types";
+import { addRegistry, listAll, registrySettled, registryWhen, versionPath, versionSettled } from "./support/api_waits.ts";
 import { chartYaml, craftTgz, indexEntry } from "./support/crafted_archives.ts";
 
 const MiB = 1024 * 1024;

@@ -4,22 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHelm, startNginx, waitFor, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
 import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
-
-interface Registry {
-  id: string;
-  status: { state: string; versions: number; versions_pending: number; versions_failed: number; last_outcome: string | null };
-}
-interface List<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-interface SyncRun {
-  id: string;
-  outcome: string | null;
-  http_status: number | null;
-  versions_added: number;
-  finished_at: string | null;
-}
+import { registryWhen as waitForRegistry, syncNow as syncAndWait } from "./support/api_waits.ts";
+import type { PageJson, RegistryJson } from "@charthouse/api-types";
 
 const schema = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -31,28 +17,8 @@ let charthouse: CharthouseUnderTest;
 let repository: ChartRepositoryFolder;
 let nginx: NginxServer;
 
-async function registryWhen(id: string, done: (r: Registry) => boolean, what: string): Promise<Registry> {
-  return await waitFor(
-    async () => {
-      const { body } = await charthouse.api<Registry>("GET", `/registries/${id}`);
-      return done(body) ? body : false;
-    },
-    { what, timeoutMs: 60_000, intervalMs: 250 },
-  );
-}
-
-async function syncRuns(id: string): Promise<SyncRun[]> {
-  return (await charthouse.api<List<SyncRun>>("GET", `/registries/${id}/syncs`)).body.items;
-}
-
-async function syncNow(id: string): Promise<SyncRun> {
-  const { status, body } = await charthouse.api<{ sync_id: string }>("POST", `/registries/${id}/sync`);
-  expect(status).toBe(202);
-  return await waitFor(
-    async () => (await syncRuns(id)).find((run) => run.id === body.sync_id && run.finished_at !== null) ?? false,
-    { what: "the manual sync to finish", timeoutMs: 30_000, intervalMs: 200 },
-  );
-}
+const registryWhen = (id: string, done: (r: RegistryJson) => boolean, what: string) => waitForRegistry(charthouse, id, done, what);
+const syncNow = (id: string) => syncAndWait(charthouse, id);
 
 /** What helm show printed, less the one newline it adds after the file (fmt.Println). */
 function helmPrinted(output: string): string {
@@ -89,7 +55,7 @@ describe("an HTTP chart repository served by nginx, charts made by helm", () => 
   let registryId: string;
 
   it("syncs every version to ready after the registry is added through the API", async () => {
-    const created = await charthouse.api<Registry>("POST", "/registries", { name: "local-charts", url: `${nginx.url}/` });
+    const created = await charthouse.api<RegistryJson>("POST", "/registries", { name: "local-charts", url: `${nginx.url}/` });
     expect(created.status).toBe(201);
     registryId = created.body.id;
     const ready = await registryWhen(
@@ -117,7 +83,7 @@ describe("an HTTP chart repository served by nginx, charts made by helm", () => 
   });
 
   it("keeps +build versions and orders versions newest first", async () => {
-    const versions = await charthouse.api<List<{ version: string; state: string }>>(
+    const versions = await charthouse.api<PageJson<{ version: string; state: string }>>(
       "GET",
       `/registries/${registryId}/charts/web/versions`,
     );
@@ -173,7 +139,7 @@ describe("a repository server without validators (ChartMuseum, Nexus)", () => {
   it("ends an unchanged sync on the content hash", async () => {
     const plain = await startNginx({ root: repository.root, validators: false });
     try {
-      const created = await charthouse.api<Registry>("POST", "/registries", { name: "no-validators", url: plain.url });
+      const created = await charthouse.api<RegistryJson>("POST", "/registries", { name: "no-validators", url: plain.url });
       await registryWhen(created.body.id, (r) => r.status.versions === 4 && r.status.versions_pending === 0, "first sync");
       await plain.clearAccessLog();
       const before = new Date();

@@ -13,7 +13,8 @@ import {
   waitFor,
 } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
-import { addRegistry, getVersion, listAll, registryWhen, syncNow, versionPath, type ChartJson, type ChartVersionJson, type SyncRunJson } from "./support/api_waits.ts";
+import type { ChartJson, ChartVersionJson, SyncRunJson } from "@charthouse/api-types";
+import { addRegistry, getVersion, listAll, registryWhen, syncNow, versionPath } from "./support/api_waits.ts";
 
 const schema = {
   $schema: "http://json-schema.org/draft-07/schema#",

@@ -8,14 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes } from "@charthouse/errors";
 import { makeTempDir, removeTempDir, runHelm, startNginx, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
-import {
-  addRegistry,
-  registrySettled,
-  versionPath,
-  versionSettled,
-  type ChartVersionJson,
-  type ProblemJson,
-} from "./support/api_waits.ts";
+import type { ChartVersionJson, ProblemJson } from "@charthouse/api-types";
+import { addRegistry, registrySettled, versionPath, versionSettled } from "./support/api_waits.ts";
 
 const dataDir = new URL("../../shared/data/", import.meta.url).pathname;
 const wsVersion = "12.1.11+20260731.154137.18";

@@ -9,15 +9,8 @@ import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, removeTempDir, startNginx, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
-import {
-  addRegistry,
-  getVersion,
-  listAll,
-  registryWhen,
-  type ChartJson,
-  type ChartVersionJson,
-  type RegistryJson,
-} from "./support/api_waits.ts";
+import type { ChartJson, ChartVersionJson, RegistryJson } from "@charthouse/api-types";
+import { addRegistry, getVersion, listAll, registryWhen } from "./support/api_waits.ts";
 import { queuedDownloadRequests } from "./support/download_requests.ts";
 
 const dataDir = new URL("../../shared/data/", import.meta.url).pathname;

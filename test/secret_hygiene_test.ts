@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
 import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
-import { registrySettled, registryWhen, type RegistryJson } from "./support/api_waits.ts";
+import type { RegistryJson } from "@charthouse/api-types";
+import { registrySettled, registryWhen } from "./support/api_waits.ts";
 import { recordSecret, runDir } from "./support/secret_ledger.ts";
 import { scanRunForSecrets } from "./support/secret_scan.ts";
 

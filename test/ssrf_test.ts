@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorCodes } from "@charthouse/errors";
 import { makeTempDir, removeTempDir, startNginx, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
-import { addRegistry, registryWhen, versionSettled, type ChartVersionJson } from "./support/api_waits.ts";
+import type { ChartVersionJson } from "@charthouse/api-types";
+import { addRegistry, registryWhen, versionSettled } from "./support/api_waits.ts";
 import { chartYaml, craftTgz, sha256Hex } from "./support/crafted_archives.ts";
 
 const metadataUrl = "http://169.254.169.254/latest/meta-data/iam/security-credentials/";

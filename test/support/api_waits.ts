@@ -1,65 +1,7 @@
 import { expect } from "vitest";
 import { waitFor } from "@charthouse/testing";
+import type { ChartVersionJson, PageJson, RegistryJson, SyncRunJson } from "@charthouse/api-types";
 import type { CharthouseUnderTest } from "./running_charthouse.ts";
-
-/** An error as the API stores it on a registry, a sync or a version. */
-export interface StoredErrorJson {
-  code: string;
-  message: string;
-  cause: string | null;
-  solution: string;
-}
-
-/** The fields of a Registry the whole-stack tests look at. */
-export interface RegistryJson {
-  id: string;
-  name: string;
-  url: string;
-  status: {
-    state: string;
-    last_outcome: "updated" | "unchanged" | "failed" | null;
-    last_error: StoredErrorJson | null;
-    charts: number;
-    versions: number;
-    versions_pending: number;
-    versions_failed: number;
-  };
-}
-
-/** The fields of a Chart the tests look at. */
-export interface ChartJson {
-  name: string;
-  description: string | null;
-  latest_version: string | null;
-  deprecated: boolean;
-  versions: number;
-}
-
-/** The fields of a ChartVersion the tests look at. */
-export interface ChartVersionJson {
-  chart: string;
-  version: string;
-  description: string | null;
-  digest: string | null;
-  deprecated: boolean;
-  state: "discovered" | "downloaded" | "ready" | "failed" | "removed";
-  error: StoredErrorJson | null;
-  urls: string[] | null;
-  archive_sha256: string | null;
-}
-
-/** A problem document (RFC 9457) as the API answers errors. */
-export interface ProblemJson {
-  status: number;
-  code: string;
-  detail: string;
-  solution?: string;
-}
-
-interface ListJson<T> {
-  items: T[];
-  next_cursor: string | null;
-}
 
 /** Adds a registry through the API and returns its id. */
 export async function addRegistry(charthouse: CharthouseUnderTest, name: string, url: string): Promise<string> {
@@ -103,7 +45,7 @@ export async function listAll<T>(charthouse: CharthouseUnderTest, path: string):
   do {
     const separator = path.includes("?") ? "&" : "?";
     const page: string = `${path}${separator}limit=500${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
-    const { status, body } = await charthouse.api<ListJson<T>>("GET", page);
+    const { status, body } = await charthouse.api<PageJson<T>>("GET", page);
     expect(status, `GET ${page}: ${JSON.stringify(body)}`).toBe(200);
     items.push(...body.items);
     cursor = body.next_cursor;
@@ -140,25 +82,13 @@ export async function versionSettled(
   );
 }
 
-/** The fields of a SyncRun the tests look at. */
-export interface SyncRunJson {
-  id: string;
-  outcome: "updated" | "unchanged" | "failed" | null;
-  http_status: number | null;
-  versions_added: number;
-  versions_removed: number;
-  finished_at: string | null;
-  error: StoredErrorJson | null;
-  notes?: { code: string; message: string; count: number }[] | null;
-}
-
 /** Asks for a sync now (POST /registries/{id}/sync) and waits until that sync run has finished. */
 export async function syncNow(charthouse: CharthouseUnderTest, id: string, timeoutMs = 30_000): Promise<SyncRunJson> {
   const { status, body } = await charthouse.api<{ sync_id: string }>("POST", `/registries/${id}/sync`);
   expect(status, JSON.stringify(body)).toBe(202);
   return await waitFor(
     async () => {
-      const runs = await charthouse.api<ListJson<SyncRunJson>>("GET", `/registries/${id}/syncs`);
+      const runs = await charthouse.api<PageJson<SyncRunJson>>("GET", `/registries/${id}/syncs`);
       return runs.body.items.find((run) => run.id === body.sync_id && run.finished_at !== null) ?? false;
     },
     { what: "the manual sync to finish", timeoutMs, intervalMs: 200 },

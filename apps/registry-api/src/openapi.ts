@@ -87,6 +87,8 @@ const registryStatus = object({
   versions: { ...int, description: "Versions not removed" },
   versions_pending: { ...int, description: "Versions discovered or downloaded, not yet ready" },
   versions_failed: int,
+  versions_downloaded: { ...int, description: "Versions whose archive is downloaded and verified (downloaded or ready): sync progress" },
+  versions_ready: { ...int, description: "Versions whose files are extracted" },
 });
 
 const registryKind: SchemaObject = { type: "string", enum: ["http_registry", "oci_registry"] };

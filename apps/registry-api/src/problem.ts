@@ -1,3 +1,4 @@
+import type { ProblemJson } from "@charthouse/api-types";
 import type { NextFunction, Request, Response } from "express";
 import {
   CharthouseError,
@@ -12,18 +13,6 @@ import {
 } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
 
-/** An RFC 9457 problem document as the API sends it. */
-export interface ProblemDocument {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  cause?: string;
-  solution?: string;
-  errors?: { field: string; message: string }[];
-}
-
 /** The media type of problem documents. */
 export const problemMediaType = "application/problem+json";
 
@@ -32,7 +21,7 @@ export const problemMediaType = "application/problem+json";
  * unauthorized 401 (forbidden 403), too large 413, unavailable 503; anything else is a 500 that
  * leaks nothing of its internals.
  */
-export function toProblem(err: unknown): ProblemDocument {
+export function toProblem(err: unknown): ProblemJson {
   if (err instanceof InputError) {
     return build(422, err, { errors: err.fields.map((f) => ({ field: f.field, message: f.message })) });
   }
@@ -55,9 +44,9 @@ function build(
   status: number,
   err: CharthouseError,
   extra: { errors?: { field: string; message: string }[]; code?: string } = {},
-): ProblemDocument {
+): ProblemJson {
   const code = extra.code ?? err.code;
-  const problem: ProblemDocument = {
+  const problem: ProblemJson = {
     type: problemType(code),
     title: isErrorCode(code) ? errorCodes[code].title : code,
     status,

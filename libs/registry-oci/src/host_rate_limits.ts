@@ -51,17 +51,20 @@ export function createHostRateLimits(options: HostRateLimitsOptions = {}): HostR
     waitFor,
     async beforeRequest(origin, signal) {
       signal?.throwIfAborted();
-      const wait = waitFor(origin);
-      if (wait <= 0) return false;
-      if (wait > maxWaitMs) {
-        throw new UpstreamError(
-          "rate_limited",
-          `${displayUrl(origin)} is rate limiting Charthouse; it asks to wait ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(maxWaitMs / 1000)} s a request may wait`,
-          { status: 429, retryAfterMs: wait },
-        );
+      let waited = false;
+      // A loop, since a timer may fire a millisecond before the clock reaches the end of the wait.
+      for (let wait = waitFor(origin); wait > 0; wait = waitFor(origin)) {
+        if (wait > maxWaitMs) {
+          throw new UpstreamError(
+            "rate_limited",
+            `${displayUrl(origin)} is rate limiting Charthouse; it asks to wait ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(maxWaitMs / 1000)} s a request may wait`,
+            { status: 429, retryAfterMs: wait },
+          );
+        }
+        await sleep(wait, signal);
+        waited = true;
       }
-      await sleep(wait, signal);
-      return true;
+      return waited;
     },
     observe(origin, status, headers) {
       const at = now();

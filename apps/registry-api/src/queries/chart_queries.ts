@@ -1,21 +1,8 @@
+import type { ChartJson } from "@charthouse/api-types";
 import type { DataSource } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
 import { queryRows } from "@charthouse/db";
-
-/** A chart as the API answers it. */
-export interface ChartJson {
-  registry_id: string;
-  name: string;
-  description: string | null;
-  icon: string | null;
-  home: string | null;
-  latest_version: string | null;
-  app_version: string | null;
-  deprecated: boolean;
-  versions: number;
-  updated_at: string;
-}
 
 /** Which charts a list shows: one registry's or all the organisation's, optionally matching `q`. */
 export interface ChartFilter {

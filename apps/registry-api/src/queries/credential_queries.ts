@@ -1,18 +1,8 @@
+import type { CredentialJson } from "@charthouse/api-types";
 import type { DataSource } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
 import { queryRows } from "@charthouse/db";
-
-/** A credential as the API answers it: never any secret. */
-export interface CredentialJson {
-  id: string;
-  name: string;
-  kind: string;
-  username?: string;
-  provider_hint?: string;
-  created_at: string;
-  updated_at: string;
-}
 
 /** A credential row with its sealed secret, for the routes that re-seal it. */
 export interface SealedCredentialRow {

@@ -1,13 +1,7 @@
+import type { OrganizationJson } from "@charthouse/api-types";
 import type { DataSource } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import { queryRows } from "@charthouse/db";
-
-/** An organisation as the API answers it. */
-export interface OrganizationJson {
-  id: string;
-  name: string;
-  created_at: string;
-}
 
 /** One organisation by id. */
 export async function getOrganization(db: DataSource, id: string): Promise<OrganizationJson> {

@@ -1,33 +1,10 @@
+import type { RegistryJson } from "@charthouse/api-types";
 import type { DataSource, RegistryKind } from "@charthouse/db";
 import type { StoredError } from "@charthouse/errors";
 import { NotFoundError } from "@charthouse/errors";
 import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
 import { queryRows } from "@charthouse/db";
 import { isoOrNull } from "../timestamps.ts";
-
-/** A registry as the API answers it. */
-export interface RegistryJson {
-  id: string;
-  name: string;
-  url: string;
-  kind: RegistryKind;
-  credential_id: string | null;
-  sync_interval_seconds: number;
-  status: {
-    state: "pending" | "syncing" | "ok" | "error" | "disabled";
-    last_sync_at: string | null;
-    last_success_at: string | null;
-    next_sync_at: string | null;
-    last_outcome: "updated" | "unchanged" | "failed" | null;
-    last_error: StoredError | null;
-    charts: number;
-    versions: number;
-    versions_pending: number;
-    versions_failed: number;
-  };
-  created_at: string;
-  updated_at: string;
-}
 
 interface RegistryRow {
   id: string;
@@ -47,6 +24,8 @@ interface RegistryRow {
   versions: number;
   versions_pending: number;
   versions_failed: number;
+  versions_downloaded: number;
+  versions_ready: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -66,6 +45,8 @@ function registriesSql(where: string, limit: string): string {
       SELECT registry_id,
              count(*) FILTER (WHERE state <> 'removed')::int AS versions,
              count(*) FILTER (WHERE state IN ('discovered', 'downloaded'))::int AS versions_pending,
+             count(*) FILTER (WHERE state IN ('downloaded', 'ready'))::int AS versions_downloaded,
+             count(*) FILTER (WHERE state = 'ready')::int AS versions_ready,
              count(*) FILTER (WHERE state = 'failed')::int AS versions_failed
         FROM chart_versions WHERE registry_id IN (SELECT id FROM page) GROUP BY registry_id
     )
@@ -74,7 +55,8 @@ function registriesSql(where: string, limit: string): string {
            p.created_at, p.updated_at,
            (s.started_at IS NOT NULL) AS active_started,
            coalesce(c.charts, 0) AS charts, coalesce(v.versions, 0) AS versions,
-           coalesce(v.versions_pending, 0) AS versions_pending, coalesce(v.versions_failed, 0) AS versions_failed
+           coalesce(v.versions_pending, 0) AS versions_pending, coalesce(v.versions_failed, 0) AS versions_failed,
+           coalesce(v.versions_downloaded, 0) AS versions_downloaded, coalesce(v.versions_ready, 0) AS versions_ready
       FROM page p
       LEFT JOIN sync_runs s ON s.id = p.active_sync_id AND s.finished_at IS NULL
       LEFT JOIN chart_counts c ON c.registry_id = p.id
@@ -135,6 +117,8 @@ function registryJson(row: RegistryRow): RegistryJson {
       versions: row.versions,
       versions_pending: row.versions_pending,
       versions_failed: row.versions_failed,
+      versions_downloaded: row.versions_downloaded,
+      versions_ready: row.versions_ready,
     },
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),

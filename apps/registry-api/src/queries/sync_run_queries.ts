@@ -1,29 +1,9 @@
+import type { SyncRunJson } from "@charthouse/api-types";
 import type { DataSource, SyncNote } from "@charthouse/db";
 import type { StoredError } from "@charthouse/errors";
 import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
 import { queryRows } from "@charthouse/db";
 import { isoOrNull } from "../timestamps.ts";
-
-/** A sync run as the API answers it. */
-export interface SyncRunJson {
-  id: string;
-  trigger: "schedule" | "manual" | "create";
-  requested_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  outcome: "updated" | "unchanged" | "failed" | null;
-  http_status: number | null;
-  bytes: number | null;
-  charts_seen: number | null;
-  versions_added: number | null;
-  versions_removed: number | null;
-  duration_ms: number | null;
-  /** Deliveries of this sync so far: more than 1 means it was retried with backoff. */
-  attempts: number;
-  error: StoredError | null;
-  /** What the sync met that is not an error (OCI: artifacts skipped, rate limits waited out). */
-  notes: SyncNote[];
-}
 
 interface SyncRunRow {
   id: string;

@@ -1,18 +1,9 @@
+import type { TokenJson } from "@charthouse/api-types";
 import type { DataSource } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import { queryRows } from "@charthouse/db";
 import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
 import { isoOrNull } from "../timestamps.ts";
-
-/** An API token as the API answers it: never its value nor its hash. */
-export interface TokenJson {
-  id: string;
-  name: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-}
 
 /** A token row, public columns only. */
 export interface TokenRow {

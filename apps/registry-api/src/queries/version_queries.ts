@@ -1,43 +1,10 @@
+import type { ChartVersionDetailJson, ChartVersionJson } from "@charthouse/api-types";
 import type { ChartVersionState, DataSource, RegistryKind } from "@charthouse/db";
 import type { StoredError } from "@charthouse/errors";
 import { NotFoundError } from "@charthouse/errors";
 import { compareVersionsDesc } from "@charthouse/registry-http";
 import { decodeOffsetCursor, encodeOffsetCursor, type Page, type PageRequest } from "../pagination.ts";
 import { queryRows } from "@charthouse/db";
-
-/** A chart version as the API answers it: `urls` for HTTP registries, `oci_reference` for OCI. */
-export interface ChartVersionJson {
-  registry_id: string;
-  chart: string;
-  version: string;
-  app_version: string | null;
-  description: string | null;
-  created: string | null;
-  digest: string | null;
-  deprecated: boolean;
-  state: ChartVersionState;
-  error: StoredError | null;
-  attempts: number;
-  urls?: string[];
-  oci_reference?: string | null;
-  archive_sha256: string | null;
-  size: number | null;
-}
-
-/** A version with what is known of its Chart.yaml (from the archive when ready, else from the index). */
-export interface ChartVersionDetailJson extends ChartVersionJson {
-  chart_yaml: Record<string, unknown> | null;
-  has_readme: boolean;
-  has_values: boolean;
-  has_schema: boolean;
-  dependencies: unknown[];
-  keywords: string[];
-  maintainers: unknown[];
-  sources: string[];
-  annotations: Record<string, string>;
-  kube_version: string | null;
-  type: string | null;
-}
 
 interface VersionRow {
   registry_id: string;

@@ -102,7 +102,7 @@ function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTall
   const queryClient = useQueryClient();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const s = registry.status;
-  const ready = Math.max(0, s.versions - s.versions_pending - s.versions_failed);
+  const ready = s.versions_ready;
   const refresh = (): void => void queryClient.invalidateQueries({ queryKey: ["registries"] });
   const sync = useMutation({ mutationFn: () => api.send("POST", `/registries/${registry.id}/sync`), onSuccess: refresh });
   const remove = useMutation({ mutationFn: () => api.send("DELETE", `/registries/${registry.id}`), onSuccess: refresh });
@@ -129,12 +129,10 @@ function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTall
           <dt>Versions found</dt>
           <dd data-testid="versions-found">{s.versions}</dd>
         </div>
-        {s.versions_downloaded !== undefined ? (
-          <div>
-            <dt>Downloaded</dt>
-            <dd>{s.versions_downloaded}</dd>
-          </div>
-        ) : null}
+        <div>
+          <dt>Downloaded</dt>
+          <dd data-testid="versions-downloaded">{s.versions_downloaded}</dd>
+        </div>
         <div>
           <dt>Ready</dt>
           <dd data-testid="versions-ready">{ready}</dd>
