@@ -7,7 +7,7 @@ import { openApiDocument } from "./openapi.ts";
 import { problemHandler, sendProblem } from "./problem.ts";
 import { chartRoutes } from "./routes/chart_routes.ts";
 import { credentialRoutes } from "./routes/credential_routes.ts";
-import { eventRoutes } from "./routes/event_routes.ts";
+import { eventRoutes, type EventRouteOptions } from "./routes/event_routes.ts";
 import { organizationRoutes } from "./routes/organization_routes.ts";
 import { registryRoutes } from "./routes/registry_routes.ts";
 import { tokenRoutes } from "./routes/token_routes.ts";
@@ -31,7 +31,7 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   router.use(registryRoutes(context));
   router.use(credentialRoutes(context));
   router.use(chartRoutes(context));
-  if (options.events) router.use(eventRoutes(options.events));
+  if (options.events) router.use(eventRoutes(options.events, context, options.eventRoutes));
   router.use(tokenRoutes(context));
   router.use(organizationRoutes(context));
   router.use((req, res) => {
@@ -44,6 +44,8 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
 /** What the API serves beyond ApiContext: the live events feed (GET /events only exists with it). */
 export interface ApiOptions {
   events?: EventFeed;
+  /** Timing of the event streams (tests shorten it). */
+  eventRoutes?: EventRouteOptions;
 }
 
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */

@@ -31,7 +31,7 @@ beforeAll(async () => {
     port: 0,
     log,
     readiness: {},
-    mount: (app) => mountApi(app, context, { events: feed }),
+    mount: (app) => mountApi(app, context, { events: feed, eventRoutes: { tokenRecheckMs: 200 } }),
   });
   eventsUrl = `http://127.0.0.1:${http.port}/api/v1/events`;
 }, 60_000);
@@ -196,6 +196,18 @@ describe("GET /events", () => {
     await waitFor(() => feed.size === 1, { what: "the next client to join the feed" });
     const registryId = await syncStarted(env.orgA.id);
     await next.next("an event", ofRegistry(registryId));
+  });
+
+  it("ends the stream of a token revoked after it connected", async () => {
+    const made = await env.call("/api/v1/tokens", { method: "POST", json: { name: `events-${randomUUID()}`, scopes: ["read"] } });
+    expect(made.status).toBe(201);
+    const token = (await made.json()) as { id: string; token: string };
+    const client = await connect({ token: token.token });
+    const other = await connect();
+    await waitFor(() => feed.size === 2, { what: "both clients to join the feed" });
+    expect((await env.call(`/api/v1/tokens/${token.id}`, { method: "DELETE" })).status).toBe(204);
+    await waitFor(() => client.ended(), { what: "the revoked token's stream to end" });
+    expect(other.ended()).toBe(false);
   });
 
   it("refuses clients beyond the per-process cap with 503 unavailable", async () => {
