@@ -1,14 +1,7 @@
-/** An RFC 9457 problem document as the API answers errors. */
-export interface ProblemDocument {
-  type?: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  cause?: string;
-  solution?: string;
-  errors?: { field: string; message: string }[];
-}
+import type { ProblemJson } from "@charthouse/api-types";
+
+/** An RFC 9457 problem document as the API answers errors (or as made up for a network failure, without a type). */
+export type ProblemDocument = Omit<ProblemJson, "type"> & { type?: string };
 
 /** A failed API call, carrying the problem document (or one made up for a network failure). */
 export class ApiProblem extends Error {
