@@ -1,4 +1,5 @@
 import { ChartVersionRepository } from "@charthouse/db";
+import { ociClientLimits } from "@charthouse/config";
 import { createLogger } from "@charthouse/logging";
 import { createOciClient } from "@charthouse/registry-oci";
 import { registryAccess, runService, startWorkerService } from "@charthouse/service-runtime";
@@ -23,7 +24,7 @@ runService(log, async () => {
         publisher,
         sources: {
           access,
-          oci: createOciClient({ access }),
+          oci: createOciClient({ access, limits: ociClientLimits(config) }),
           plainHttpHosts: config.CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS,
           maxArchiveBytes: config.CHARTHOUSE_MAX_ARCHIVE_BYTES,
         },

@@ -1,4 +1,5 @@
 import { ChartVersionRepository, OciRepositoryStateRepository, SyncRunRepository } from "@charthouse/db";
+import { ociClientLimits } from "@charthouse/config";
 import { createLogger } from "@charthouse/logging";
 import { createOciClient } from "@charthouse/registry-oci";
 import { registryAccess, runService, startWorkerService } from "@charthouse/service-runtime";
@@ -10,7 +11,7 @@ const log = createLogger("oci-fetcher", { level: config.LOG_LEVEL });
 
 runService(log, async () => {
   const access = registryAccess(config);
-  const client = createOciClient({ access });
+  const client = createOciClient({ access, limits: ociClientLimits(config) });
   const service = await startWorkerService({
     service: "oci-fetcher",
     settings: config,

@@ -11,4 +11,4 @@ export {
   urlSetting,
 } from "./env_schema.ts";
 export { commonSettings, registryAccessSettings } from "./common_settings.ts";
-export { ociSettings, ociSyncSettings } from "./oci_settings.ts";
+export { ociClientLimits, ociSettings, ociSyncSettings } from "./oci_settings.ts";

@@ -9,6 +9,29 @@ export function ociSettings() {
      * Docker's insecure registries. Loopback hosts always are.
      */
     CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS: hostListSetting(),
+    /** Largest OCI manifest read, in bytes (distribution's own limit is 4 MiB). */
+    CHARTHOUSE_OCI_MAX_MANIFEST_BYTES: integerSetting(4 * 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    /** Largest chart config blob (Chart.yaml as JSON) read, in bytes. */
+    CHARTHOUSE_OCI_MAX_CONFIG_BYTES: integerSetting(1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    /** Most tags one repository may list. */
+    CHARTHOUSE_OCI_MAX_TAGS: integerSetting(100_000, { min: 1, max: 10_000_000 }),
+    /** Most repositories one namespace listing may return. */
+    CHARTHOUSE_OCI_MAX_REPOSITORIES: integerSetting(10_000, { min: 1, max: 1_000_000 }),
+  };
+}
+
+/** The OCI client limits of ociSettings(), as createOciClient takes them. */
+export function ociClientLimits(settings: {
+  CHARTHOUSE_OCI_MAX_MANIFEST_BYTES: number;
+  CHARTHOUSE_OCI_MAX_CONFIG_BYTES: number;
+  CHARTHOUSE_OCI_MAX_TAGS: number;
+  CHARTHOUSE_OCI_MAX_REPOSITORIES: number;
+}): { maxManifestBytes: number; maxConfigBytes: number; maxTags: number; maxRepositories: number } {
+  return {
+    maxManifestBytes: settings.CHARTHOUSE_OCI_MAX_MANIFEST_BYTES,
+    maxConfigBytes: settings.CHARTHOUSE_OCI_MAX_CONFIG_BYTES,
+    maxTags: settings.CHARTHOUSE_OCI_MAX_TAGS,
+    maxRepositories: settings.CHARTHOUSE_OCI_MAX_REPOSITORIES,
   };
 }
 

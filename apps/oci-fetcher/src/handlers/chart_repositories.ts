@@ -11,10 +11,16 @@ export interface ListedRepository {
 /**
  * The chart repositories a registry URL points at, with their tags. A path that is itself a
  * repository (`oci://ghcr.io/org/charts/nginx`) is just that one: one tag-list request. Any
- * other path is a namespace whose repositories are listed (catalog, Docker Hub or Harbor API).
+ * other path is a namespace whose repositories are listed (catalog, Docker Hub or Harbor API);
+ * once a sync found it to be one (`knownNamespace`), it is not asked for tags of its own again.
  */
-export async function chartRepositories(session: OciSession, reference: OciReference, concurrency: number): Promise<ListedRepository[]> {
-  if (reference.path !== "") {
+export async function chartRepositories(
+  session: OciSession,
+  reference: OciReference,
+  options: { concurrency: number; knownNamespace: boolean },
+): Promise<ListedRepository[]> {
+  const { concurrency } = options;
+  if (reference.path !== "" && !options.knownNamespace) {
     const tags = await session.listTags(reference.path);
     if (tags !== null) return [{ repository: reference.path, tags }];
   }

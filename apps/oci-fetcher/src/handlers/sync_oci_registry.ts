@@ -52,13 +52,17 @@ export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): Messa
       const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
       const session = deps.client.session(reference, registry.credential);
       const notes = new SyncNotes();
-      const listed = await chartRepositories(session, reference, deps.settings.repositoryConcurrency);
-      context.working();
-
       const [stored, states] = await Promise.all([
         deps.versions.storedOciVersions(registry.id),
         deps.repositories.forRegistry(registry.id),
       ]);
+      const listed = await chartRepositories(session, reference, {
+        concurrency: deps.settings.repositoryConcurrency,
+        // The last sync found repositories under the path, not the path itself: a namespace.
+        knownNamespace: states.size > 0 && !states.has(reference.path),
+      });
+      context.working();
+
       const storedByChart = groupByChart(stored);
       const now = new Date();
       const readings = await mapConcurrent(chartRepositoriesByName(listed, notes), deps.settings.repositoryConcurrency, async ({ listing, chart }) => {
