@@ -4,7 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { chartPath } from "../api/api_client.ts";
 import type { ChartVersion, Page } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
-import { ErrorState, Loading } from "../components/states.tsx";
+import { QueryStates } from "../components/states.tsx";
 
 const pageSize = 25;
 
@@ -36,50 +36,53 @@ export function VersionsList(props: { registryId: string; chart: string; selecte
   return (
     <section className="card versions-card" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
-      {versions.isPending ? (
-        <Loading label="Loading versions…" />
-      ) : versions.isError ? (
-        <ErrorState error={versions.error} title="Cannot load versions" onRetry={() => void versions.refetch()} />
-      ) : versions.data.items.length === 0 ? (
-        <p className="muted">No versions.</p>
-      ) : (
-        <>
-          <ol className="versions" data-testid="versions">
-            {versions.data.items.map((v) => (
-              <li key={v.version} className={v.version === props.selected ? "selected" : ""} data-testid="version-row">
-                <Link
-                  to={linkTo(v.version)}
-                  aria-current={v.version === props.selected ? "true" : undefined}
-                  replace
+      <QueryStates
+        query={versions}
+        loading="Loading versions…"
+        errorTitle="Cannot load versions"
+        loaded={(data) =>
+          data.items.length === 0 ? (
+            <p className="muted">No versions.</p>
+          ) : (
+            <>
+              <ol className="versions" data-testid="versions">
+                {data.items.map((v) => (
+                  <li key={v.version} className={v.version === props.selected ? "selected" : ""} data-testid="version-row">
+                    <Link
+                      to={linkTo(v.version)}
+                      aria-current={v.version === props.selected ? "true" : undefined}
+                      replace
+                    >
+                      <span className="version-name">{v.version}</span>
+                      {v.deprecated ? <span className="badge badge-warn">deprecated</span> : null}
+                      {v.state !== "ready" ? <span className={`badge version-${v.state}`}>{v.state}</span> : null}
+                      {v.app_version ? <span className="muted"> app {v.app_version}</span> : null}
+                    </Link>
+                  </li>
+                ))}
+              </ol>
+              <nav className="pager" aria-label="Version pages">
+                <button type="button" onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length <= 1}>
+                  Newer
+                </button>
+                <span className="muted">
+                  Page {pageNumber} of {pages}
+                </span>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const next = data.next_cursor;
+                    if (next) setCursors([...cursors, next]);
+                  }}
+                  disabled={!data.next_cursor}
                 >
-                  <span className="version-name">{v.version}</span>
-                  {v.deprecated ? <span className="badge badge-warn">deprecated</span> : null}
-                  {v.state !== "ready" ? <span className={`badge version-${v.state}`}>{v.state}</span> : null}
-                  {v.app_version ? <span className="muted"> app {v.app_version}</span> : null}
-                </Link>
-              </li>
-            ))}
-          </ol>
-          <nav className="pager" aria-label="Version pages">
-            <button type="button" onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length <= 1}>
-              Newer
-            </button>
-            <span className="muted">
-              Page {pageNumber} of {pages}
-            </span>
-            <button
-              type="button"
-              onClick={() => {
-                const next = versions.data.next_cursor;
-                if (next) setCursors([...cursors, next]);
-              }}
-              disabled={!versions.data.next_cursor}
-            >
-              Older
-            </button>
-          </nav>
-        </>
-      )}
+                  Older
+                </button>
+              </nav>
+            </>
+          )
+        }
+      />
     </section>
   );
 }

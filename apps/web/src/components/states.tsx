@@ -21,6 +21,23 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   );
 }
 
+/** What QueryStates needs of a react-query result. */
+interface QueryStatus<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
+
+/** A query's loading and error states (with a retry button), else what `loaded` renders of its data. */
+export function QueryStates<T>(props: { query: QueryStatus<T>; loading: string; errorTitle: string; loaded: (data: T) => ReactNode }): ReactNode {
+  const { query } = props;
+  if (query.isError) return <ErrorState error={query.error} title={props.errorTitle} onRetry={() => void query.refetch()} />;
+  if (query.isPending || query.data === undefined) return <Loading label={props.loading} />;
+  return props.loaded(query.data);
+}
+
 /** A failed request: the problem's code, detail, cause and solution, and a retry button. */
 export function ErrorState({ error, title, onRetry }: { error: unknown; title: string; onRetry?: () => void }): ReactNode {
   return (

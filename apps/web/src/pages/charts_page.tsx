@@ -5,7 +5,7 @@ import { Link, useSearchParams } from "react-router";
 import { queryString } from "../api/api_client.ts";
 import type { Chart, Page } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
-import { Empty, ErrorState, Loading } from "../components/states.tsx";
+import { Empty, Loading, QueryStates } from "../components/states.tsx";
 import { useRegistryNames } from "./use_registry_names.tsx";
 
 const pageSize = 100;
@@ -78,32 +78,35 @@ export function ChartsPage(): ReactNode {
           </span>
         ) : null}
       </form>
-      {charts.isPending ? (
-        <Loading label="Loading charts…" />
-      ) : charts.isError ? (
-        <ErrorState error={charts.error} title="Cannot load charts" onRetry={() => void charts.refetch()} />
-      ) : items.length === 0 ? (
-        q !== "" ? (
-          <Empty title={`No chart matches “${q}”`}>
-            <p>Search looks at chart names, descriptions and keywords.</p>
-          </Empty>
-        ) : (
-          <Empty title="No charts yet">
-            <p>
-              <Link to="/repositories">Add a repository</Link>; its charts appear here once its first sync has run.
-            </p>
-          </Empty>
-        )
-      ) : (
-        <ChartList
-          items={items}
-          names={names}
-          hasMore={charts.hasNextPage}
-          loadingMore={charts.isFetchingNextPage}
-          searching={charts.isFetching && !charts.isFetchingNextPage}
-          loadMore={() => void charts.fetchNextPage()}
-        />
-      )}
+      <QueryStates
+        query={charts}
+        loading="Loading charts…"
+        errorTitle="Cannot load charts"
+        loaded={() =>
+          items.length === 0 ? (
+            q !== "" ? (
+              <Empty title={`No chart matches “${q}”`}>
+                <p>Search looks at chart names, descriptions and keywords.</p>
+              </Empty>
+            ) : (
+              <Empty title="No charts yet">
+                <p>
+                  <Link to="/repositories">Add a repository</Link>; its charts appear here once its first sync has run.
+                </p>
+              </Empty>
+            )
+          ) : (
+            <ChartList
+              items={items}
+              names={names}
+              hasMore={charts.hasNextPage}
+              loadingMore={charts.isFetchingNextPage}
+              searching={charts.isFetching && !charts.isFetchingNextPage}
+              loadMore={() => void charts.fetchNextPage()}
+            />
+          )
+        }
+      />
     </section>
   );
 }

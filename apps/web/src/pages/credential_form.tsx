@@ -4,6 +4,7 @@ import { ApiProblem } from "../api/api_problem.ts";
 import type { Credential, CredentialKind } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
 import { ProblemDetails } from "../components/states.tsx";
+import { FormActions } from "../components/form_actions.tsx";
 import { credentialKinds } from "./credential_kinds.ts";
 
 /** Add a credential: a name, a kind, and that kind's own fields. Secrets are write-only. */
@@ -107,14 +108,7 @@ export function CredentialForm({ onAdded, onCancel }: { onAdded: (c: Credential)
           <ProblemDetails error={add.error} />
         </div>
       ) : null}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add credential"}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions sending={add.isPending} submitLabel="Add credential" onCancel={onCancel} />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useState, type ReactNode } from "react";
 import type { Credential, Page } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
-import { Empty, ErrorState, Loading, ProblemDetails } from "../components/states.tsx";
+import { Empty, ProblemDetails, QueryStates } from "../components/states.tsx";
 import { relativeTime } from "../format/time_text.ts";
 import { CredentialForm } from "./credential_form.tsx";
 import { credentialKindLabel } from "./credential_kinds.ts";
@@ -45,28 +45,31 @@ export function CredentialsPage(): ReactNode {
           onCancel={() => setAdding(false)}
         />
       ) : null}
-      {credentials.isPending ? (
-        <Loading label="Loading credentials…" />
-      ) : credentials.isError ? (
-        <ErrorState error={credentials.error} title="Cannot load credentials" onRetry={() => void credentials.refetch()} />
-      ) : items.length === 0 ? (
-        <Empty title="No credentials yet">
-          <p>Public repositories need none. Add one for a private registry, then pick it when adding the repository.</p>
-        </Empty>
-      ) : (
-        <>
-          <ul className="credential-list" aria-label="Credentials">
-            {items.map((c) => (
-              <CredentialRow key={c.id} credential={c} />
-            ))}
-          </ul>
-          {credentials.hasNextPage ? (
-            <button type="button" onClick={() => void credentials.fetchNextPage()}>
-              Load more credentials
-            </button>
-          ) : null}
-        </>
-      )}
+      <QueryStates
+        query={credentials}
+        loading="Loading credentials…"
+        errorTitle="Cannot load credentials"
+        loaded={() =>
+          items.length === 0 ? (
+            <Empty title="No credentials yet">
+              <p>Public repositories need none. Add one for a private registry, then pick it when adding the repository.</p>
+            </Empty>
+          ) : (
+            <>
+              <ul className="credential-list" aria-label="Credentials">
+                {items.map((c) => (
+                  <CredentialRow key={c.id} credential={c} />
+                ))}
+              </ul>
+              {credentials.hasNextPage ? (
+                <button type="button" onClick={() => void credentials.fetchNextPage()}>
+                  Load more credentials
+                </button>
+              ) : null}
+            </>
+          )
+        }
+      />
     </section>
   );
 }

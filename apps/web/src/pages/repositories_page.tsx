@@ -5,7 +5,7 @@ import type { Page, Registry } from "../api/api_types.ts";
 import { useLiveUpdates } from "../api/live_updates.tsx";
 import type { SyncTally } from "../api/sync_tally.ts";
 import { useApi } from "../auth/session.tsx";
-import { Empty, ErrorState, Loading, ProblemDetails } from "../components/states.tsx";
+import { Empty, ProblemDetails, QueryStates } from "../components/states.tsx";
 import { intervalText, relativeTime } from "../format/time_text.ts";
 import { RepositoryForm } from "./repository_form.tsx";
 
@@ -63,28 +63,31 @@ export function RepositoriesPage(): ReactNode {
           onCancel={() => setAdding(false)}
         />
       ) : null}
-      {registries.isPending ? (
-        <Loading label="Loading repositories…" />
-      ) : registries.isError ? (
-        <ErrorState error={registries.error} title="Cannot load repositories" onRetry={() => void registries.refetch()} />
-      ) : items.length === 0 ? (
-        <Empty title="No repositories yet">
-          <p>Add an HTTP chart repository (index.yaml) or an OCI registry to start browsing its charts.</p>
-        </Empty>
-      ) : (
-        <>
-          <ul className="registry-list" aria-label="Repositories">
-            {items.map((r) => (
-              <RegistryCard key={r.id} registry={r} tally={live.tallies.get(r.id)} />
-            ))}
-          </ul>
-          {registries.hasNextPage ? (
-            <button type="button" onClick={() => void registries.fetchNextPage()} disabled={registries.isFetchingNextPage}>
-              {registries.isFetchingNextPage ? "Loading…" : "Load more repositories"}
-            </button>
-          ) : null}
-        </>
-      )}
+      <QueryStates
+        query={registries}
+        loading="Loading repositories…"
+        errorTitle="Cannot load repositories"
+        loaded={() =>
+          items.length === 0 ? (
+            <Empty title="No repositories yet">
+              <p>Add an HTTP chart repository (index.yaml) or an OCI registry to start browsing its charts.</p>
+            </Empty>
+          ) : (
+            <>
+              <ul className="registry-list" aria-label="Repositories">
+                {items.map((r) => (
+                  <RegistryCard key={r.id} registry={r} tally={live.tallies.get(r.id)} />
+                ))}
+              </ul>
+              {registries.hasNextPage ? (
+                <button type="button" onClick={() => void registries.fetchNextPage()} disabled={registries.isFetchingNextPage}>
+                  {registries.isFetchingNextPage ? "Loading…" : "Load more repositories"}
+                </button>
+              ) : null}
+            </>
+          )
+        }
+      />
     </section>
   );
 }

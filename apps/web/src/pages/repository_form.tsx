@@ -5,6 +5,7 @@ import { ApiProblem } from "../api/api_problem.ts";
 import type { Credential, Page, Registry } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
 import { ProblemDetails } from "../components/states.tsx";
+import { FormActions } from "../components/form_actions.tsx";
 import { suggestRegistryName } from "./registry_name.ts";
 
 const intervals = [
@@ -151,14 +152,7 @@ export function RepositoryForm({ onAdded, onCancel }: { onAdded: (registry: Regi
           <ProblemDetails error={add.error} />
         </div>
       ) : null}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add"}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions sending={add.isPending} submitLabel="Add" onCancel={onCancel} />
     </form>
   );
 }
