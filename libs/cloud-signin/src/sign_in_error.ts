@@ -1,4 +1,5 @@
 import { CharthouseError, TimeoutError, UnauthorizedError, UnavailableError, UpstreamError } from "@charthouse/errors";
+import { registryText } from "@charthouse/outbound-http";
 
 /** What a sign-in failure is about, for its message. */
 export interface SignInFailure {
@@ -101,7 +102,5 @@ function clean(text: string, failure: SignInFailure): string {
   for (const secret of failure.secrets) {
     if (secret.length >= 4) result = result.split(secret).join("***");
   }
-  // eslint-disable-next-line no-control-regex
-  result = result.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
-  return result.length > 300 ? `${result.slice(0, 300)}…` : result;
+  return registryText(result, 300);
 }

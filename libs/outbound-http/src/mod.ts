@@ -12,6 +12,7 @@ export {
 export { closeRegistryAgents } from "./registry_agents.ts";
 export { parseRetryAfter, retryAfterFromHeaders } from "./retry_after.ts";
 export { displayUrl } from "./display_url.ts";
+export { registryText } from "./registry_text.ts";
 export {
   createHostBreakers,
   HostCircuitOpenError,

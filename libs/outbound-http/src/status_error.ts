@@ -1,4 +1,5 @@
 import { type CharthouseError, NotFoundError, UnauthorizedError, UpstreamError } from "@charthouse/errors";
+import { registryText } from "./registry_text.ts";
 import { retryAfterFromHeaders } from "./retry_after.ts";
 
 /** What the error mapping needs to know about the request that got a bad status. */
@@ -56,11 +57,4 @@ export function errorForStatus(response: FailedResponse, now: number = Date.now(
     });
   }
   return new UpstreamError("registry_error", `${what} failed with an unexpected status (${status})`, { status, ...withCause });
-}
-
-/** The first 200 characters of a registry's message, on one line. */
-function registryText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
 }

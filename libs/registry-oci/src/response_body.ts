@@ -1,6 +1,5 @@
 import { UpstreamError } from "@charthouse/errors";
-import type { RegistryStreamResponse } from "@charthouse/outbound-http";
-import { registryText } from "./token_endpoint.ts";
+import { registryText, type RegistryStreamResponse } from "@charthouse/outbound-http";
 
 /** Reads a whole response body (already under its size cap). */
 export async function readBody(response: RegistryStreamResponse): Promise<Buffer> {

@@ -1,6 +1,6 @@
 import { UpstreamError } from "@charthouse/errors";
 import type { RegistryLogin } from "@charthouse/credentials";
-import { displayUrl, registryRequest } from "@charthouse/outbound-http";
+import { displayUrl, registryRequest, registryText } from "@charthouse/outbound-http";
 import type { CachedToken } from "./token_cache.ts";
 
 /** Where a registry sends clients for tokens (its Bearer challenge). */
@@ -154,11 +154,4 @@ function realmUrl(realm: string): URL {
     throw new UpstreamError("registry_error", `The registry names a token realm that is not http(s): ${displayUrl(url)}`, { status: 401 });
   }
   return url;
-}
-
-/** The first 200 characters of a registry's message, on one line. */
-export function registryText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
 }
