@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
+import { sendJson, startLocalHttp } from "./local_http.ts";
 
 /** A repository as Docker Hub's listing API describes it (the fields a client reads). */
 export interface DockerHubRepositoryFixture {
@@ -37,13 +37,10 @@ export interface DockerHubListingServer {
 export async function startDockerHubListingServer(options: StartDockerHubListingServerOptions): Promise<DockerHubListingServer> {
   const requests: DockerHubListingServer["requests"] = [];
   let origin = "";
-  const server = createServer((req, res) => {
+  const server = await startLocalHttp((req, res) => {
     requests.push({ path: req.url ?? "", headers: req.headers });
     const url = new URL(req.url ?? "/", origin);
-    const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown): void => sendJson(res, status, body);
     const current = /^\/v2\/namespaces\/([^/]+)\/repositories\/?$/.exec(url.pathname);
     const legacy = /^\/v2\/repositories\/([^/]+)\/?$/.exec(url.pathname);
     const match = options.withoutNamespacesEndpoint === true ? legacy : (current ?? legacy);
@@ -92,14 +89,6 @@ export async function startDockerHubListingServer(options: StartDockerHubListing
       })),
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: origin,
-    requests,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  origin = server.origin;
+  return { url: origin, requests, stop: server.close };
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
+import { sendJson, startLocalHttp } from "./local_http.ts";
 import type { BasicCredentials } from "./htpasswd.ts";
 
 /** A Harbor project of the stand-in. */
@@ -50,13 +50,10 @@ export async function startHarborApiServer(options: StartHarborApiServerOptions)
     ids.set(name, ids.size + 1);
     return ids.size;
   };
-  const server = createServer((req, res) => {
+  const server = await startLocalHttp((req, res) => {
     requests.push({ path: req.url ?? "", headers: req.headers });
     const url = new URL(req.url ?? "/", origin);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
-      res.writeHead(status, { "content-type": "application/json", ...headers });
-      res.end(JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => sendJson(res, status, body, headers);
     const failure = (status: number, code: string, message: string): void => send(status, { errors: [{ code, message }] });
     const user = signedIn(req.headers.authorization, options.users ?? []);
     if (user === false) return failure(401, "UNAUTHORIZED", "invalid credentials");
@@ -72,12 +69,7 @@ export async function startHarborApiServer(options: StartHarborApiServerOptions)
       });
     }
     if (url.pathname === "/v2/_catalog") {
-      res.writeHead(401, {
-        "content-type": "application/json",
-        "www-authenticate": `Basic realm="${origin}"`,
-      });
-      res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "unauthorized to list catalog" }] }));
-      return;
+      return send(401, { errors: [{ code: "UNAUTHORIZED", message: "unauthorized to list catalog" }] }, { "www-authenticate": `Basic realm="${origin}"` });
     }
     const match = /^\/api\/v2\.0\/projects\/([^/]+)\/repositories$/.exec(url.pathname);
     if (req.method !== "GET" || match === null) return failure(404, "NOT_FOUND", "not found");
@@ -117,16 +109,8 @@ export async function startHarborApiServer(options: StartHarborApiServerOptions)
       headers,
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: origin,
-    requests,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  origin = server.origin;
+  return { url: origin, requests, stop: server.close };
 }
 
 /** The signed-in user, null for anonymous, false for a refused sign-in. */
