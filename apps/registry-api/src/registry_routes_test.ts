@@ -1,3 +1,4 @@
+import type { RegistryJson } from "@charthouse/api-types";
 import { streams } from "@charthouse/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
@@ -11,24 +12,14 @@ afterAll(async () => {
   await env?.close();
 });
 
-interface RegistryBody {
-  id: string;
-  name: string;
-  url: string;
-  kind: string;
-  credential_id: string | null;
-  sync_interval_seconds: number;
-  status: Record<string, unknown>;
-}
-
 async function create(body: Record<string, unknown>): Promise<Response> {
   return await env.call("/api/v1/registries", { method: "POST", json: body });
 }
 
-async function createOk(body: Record<string, unknown>): Promise<RegistryBody> {
+async function createOk(body: Record<string, unknown>): Promise<RegistryJson> {
   const res = await create(body);
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as RegistryBody;
+  return (await res.json()) as RegistryJson;
 }
 
 async function expectProblem(res: Response, status: number, code: string): Promise<Record<string, unknown>> {
@@ -130,16 +121,16 @@ describe("PATCH and DELETE /registries/{id}", () => {
     expect(res.status).toBe(200);
     expect(await validators()).toEqual({ etag: "e1", last_modified: "lm", content_hash: "h" });
     res = await env.call(`/api/v1/registries/${reg.id}`, { method: "PATCH", json: { url: "https://v2.example.com/" } });
-    expect(((await res.json()) as RegistryBody).url).toBe("https://v2.example.com");
+    expect(((await res.json()) as RegistryJson).url).toBe("https://v2.example.com");
     expect(await validators()).toEqual({ etag: null, last_modified: null, content_hash: null });
   });
 
   it("recomputes next_sync_at when the interval changes, NULL for 0", async () => {
     const reg = await createOk({ name: "interval", url: "https://i.example.com" });
     let res = await env.call(`/api/v1/registries/${reg.id}`, { method: "PATCH", json: { sync_interval_seconds: 0 } });
-    expect(((await res.json()) as RegistryBody).status).toMatchObject({ next_sync_at: null, state: "disabled" });
+    expect(((await res.json()) as RegistryJson).status).toMatchObject({ next_sync_at: null, state: "disabled" });
     res = await env.call(`/api/v1/registries/${reg.id}`, { method: "PATCH", json: { sync_interval_seconds: 3600 } });
-    const next = ((await res.json()) as RegistryBody).status["next_sync_at"];
+    const next = ((await res.json()) as RegistryJson).status.next_sync_at;
     expect(typeof next).toBe("string");
     expect(Date.parse(String(next))).toBeGreaterThan(Date.now() - 5_000);
     await expectProblem(await env.call(`/api/v1/registries/${reg.id}`, { method: "PATCH", json: { url: "oci://x.example.com/a" } }), 422, "invalid_reference");
@@ -193,7 +184,7 @@ describe("syncs", () => {
     const reg = await createOk({ name: "busy", url: "https://busy.example.com" });
     await queryRows(env.db, "UPDATE sync_runs SET started_at = now() WHERE registry_id = $1", [reg.id]);
     const res = await env.call(`/api/v1/registries/${reg.id}`);
-    expect(((await res.json()) as RegistryBody).status["state"]).toBe("syncing");
+    expect(((await res.json()) as RegistryJson).status.state).toBe("syncing");
   });
 });
 
@@ -212,7 +203,7 @@ describe("organisations", () => {
     ] as const) {
       await expectProblem(await env.call(path, { ...b, method, ...(method === "PATCH" ? { json: { name: "stolen" } } : {}) }), 404, "not_found");
     }
-    const list = (await (await env.call("/api/v1/registries?limit=500", b)).json()) as { items: RegistryBody[] };
+    const list = (await (await env.call("/api/v1/registries?limit=500", b)).json()) as { items: RegistryJson[] };
     expect(list.items.map((r) => r.id)).not.toContain(reg.id);
   });
 });
@@ -232,7 +223,7 @@ describe("pagination", () => {
       const query: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
       const res = await env.call(`/api/v1/registries?limit=100${query}`, { token: env.orgB.token });
       expect(res.status).toBe(200);
-      const page = (await res.json()) as { items: RegistryBody[]; next_cursor: string | null };
+      const page = (await res.json()) as { items: RegistryJson[]; next_cursor: string | null };
       seen.push(...page.items.map((r) => r.name));
       cursor = page.next_cursor;
       pages++;

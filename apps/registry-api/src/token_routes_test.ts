@@ -1,3 +1,4 @@
+import type { TokenJson } from "@charthouse/api-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@charthouse/db";
 import { waitFor } from "@charthouse/testing";
@@ -13,24 +14,17 @@ afterAll(async () => {
   await env?.close();
 });
 
-interface TokenBody {
-  id: string;
-  name: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  token?: string;
-}
+/** A token as POST /tokens answers it: the only time its value is shown. */
+type ShownToken = TokenJson & { token: string };
 
 async function createToken(body: Record<string, unknown>, token?: string): Promise<Response> {
   return await env.call("/api/v1/tokens", { method: "POST", json: body, ...(token === undefined ? {} : { token }) });
 }
 
-async function createTokenOk(body: Record<string, unknown>, token?: string): Promise<TokenBody & { token: string }> {
+async function createTokenOk(body: Record<string, unknown>, token?: string): Promise<ShownToken> {
   const res = await createToken(body, token);
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as TokenBody & { token: string };
+  return (await res.json()) as ShownToken;
 }
 
 describe("API tokens", () => {
@@ -38,7 +32,7 @@ describe("API tokens", () => {
     const res = await createToken({ name: "ci", scopes: ["read"] });
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const created = (await res.json()) as TokenBody & { token: string };
+    const created = (await res.json()) as ShownToken;
     expect(created.token).toMatch(/^chp_[A-Za-z0-9_-]{43}$/);
     expect(created).toMatchObject({ name: "ci", scopes: ["read"], last_used_at: null, expires_at: null });
     expect(res.headers.get("location")).toBe(`/api/v1/tokens/${created.id}`);
@@ -78,7 +72,7 @@ describe("API tokens", () => {
     await env.call("/api/v1/registries", { token: created.token });
     const first = await waitFor(
       async () => {
-        const body = (await (await env.call(`/api/v1/tokens/${created.id}`)).json()) as TokenBody;
+        const body = (await (await env.call(`/api/v1/tokens/${created.id}`)).json()) as TokenJson;
         return body.last_used_at ?? false;
       },
       { what: "last_used_at to be recorded", timeoutMs: 5_000, intervalMs: 50 },
@@ -97,7 +91,7 @@ describe("API tokens", () => {
     expect(await res.json()).toMatchObject({ code: "unauthorized" });
     expect((await env.call(`/api/v1/tokens/${created.id}`)).status).toBe(404);
     expect((await env.call(`/api/v1/tokens/${created.id}`, { method: "DELETE" })).status).toBe(404);
-    const list = (await (await env.call("/api/v1/tokens")).json()) as { items: TokenBody[] };
+    const list = (await (await env.call("/api/v1/tokens")).json()) as { items: TokenJson[] };
     expect(list.items.map((t) => t.id)).not.toContain(created.id);
   });
 
@@ -148,7 +142,7 @@ describe("organisations", () => {
     const res = await env.call("/api/v1/organizations", { method: "POST", json: { name: "tenant-1" } });
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    const body = (await res.json()) as { organization: { id: string; name: string }; token: TokenBody & { token: string } };
+    const body = (await res.json()) as { organization: { id: string; name: string }; token: ShownToken };
     expect(body.organization.name).toBe("tenant-1");
     expect(body.token.scopes).toEqual(["read", "write", "admin"]);
     expect(body.token.token).toMatch(/^chp_/);
@@ -157,7 +151,7 @@ describe("organisations", () => {
     expect(await current.json()).toEqual({ ...body.organization });
     const registries = (await (await env.call("/api/v1/registries", { token: body.token.token })).json()) as { items: unknown[] };
     expect(registries.items).toEqual([]);
-    const tokens = (await (await env.call("/api/v1/tokens", { token: body.token.token })).json()) as { items: TokenBody[] };
+    const tokens = (await (await env.call("/api/v1/tokens", { token: body.token.token })).json()) as { items: TokenJson[] };
     expect(tokens.items.map((t) => t.id)).toEqual([body.token.id]);
 
     // The new organisation's admin is not the operator.
