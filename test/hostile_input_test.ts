@@ -1,18 +1,24 @@
 // What a hostile or broken registry can serve, each as its own registry in ONE stack (every
 // service), next to a healthy registry that must keep syncing. The limits are lowered so the
-// bombs go off quickly: 1 MiB of index, 10 MiB unpacked, two deliveries per message.
+// bombs go off quickly: 1 MiB of index, 10 MiB unpacked, a 3 s read deadline, giving up after 3 s.
+// The protocol, archive and OCI cases beyond these are unit tests beside each parser and client
+// (registry_request_hostile_test, oci_session_hostile_test, read_chart_archive_hostile_test,
+// index_parser_hostile_test); here the crafted registries of test/support/hostile_servers.ts
+// prove the same inputs end with the same codes through every service.
 import { createServer, type Server, type ServerResponse } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorCodes } from "@charthouse/errors";
+import { errorCodes, isErrorCode } from "@charthouse/errors";
 import { makeTempDir, removeTempDir, startNginx, waitFor, type NginxServer } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
 import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
 import type { ChartJson, ChartVersionJson, RegistryJson, StoredErrorJson } from "@charthouse/api-types";
 import { addRegistry, listAll, registrySettled, registryWhen, versionPath, versionSettled } from "./support/api_waits.ts";
 import { chartYaml, craftTgz, indexEntry } from "./support/crafted_archives.ts";
+import { startHostileOciRegistry, startHostileServer, trickle, type HostileServer } from "./support/hostile_servers.ts";
 
 const MiB = 1024 * 1024;
 
@@ -24,6 +30,7 @@ let hostileRoot: string;
 let endless: { server: Server; url: string; sent: () => number; closed: () => boolean };
 const ids = new Map<string, string>();
 const createdAt = new Map<string, number>();
+const crafted: HostileServer[] = [];
 
 /** A server whose index.yaml never ends: valid YAML comments, 64 KiB at a time, until the client hangs up. */
 async function startEndlessServer(): Promise<typeof endless> {
@@ -99,6 +106,186 @@ async function registryError(name: string, timeoutMs = 30_000): Promise<{ error:
   return { error: registry.status.last_error!, seconds: (Date.now() - createdAt.get(name)!) / 1000 };
 }
 
+/** A crafted registry serving fixed bodies by path (404 otherwise). */
+async function servePaths(files: Record<string, Buffer | string>): Promise<HostileServer> {
+  const server = await startHostileServer((req, res) => {
+    const body = files[new URL(req.url ?? "/", "http://x").pathname];
+    if (body === undefined) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { "content-length": String(Buffer.byteLength(body)) });
+    res.end(body);
+  });
+  crafted.push(server);
+  return server;
+}
+
+async function craftedServer(handler: Parameters<typeof startHostileServer>[0]): Promise<HostileServer> {
+  const server = await startHostileServer(handler);
+  crafted.push(server);
+  return server;
+}
+
+async function craftedOci(options: Parameters<typeof startHostileOciRegistry>[0]): Promise<HostileServer> {
+  const server = await startHostileOciRegistry(options);
+  crafted.push(server);
+  return server;
+}
+
+/** A registry-level hostile case: the registry must end in `error` with this code. */
+interface RegistryCase {
+  name: string;
+  what: string;
+  code: string;
+  message?: RegExp;
+}
+
+/** A version-level hostile case: the version must end in this state (and code when failed). */
+interface VersionCase {
+  name: string;
+  what: string;
+  chart: string;
+  version: string;
+  state: "ready" | "failed";
+  code?: string;
+  check?: (version: ChartVersionJson) => void;
+}
+
+const registryCases: RegistryCase[] = [
+  { name: "trickled-index", what: "an index.yaml trickled at one byte every 200 ms", code: "timeout", message: /CHARTHOUSE_READ_DEADLINE_MS/ },
+  { name: "redirect-loop", what: "an index.yaml that redirects to itself", code: "registry_error", message: /redirected more than 5 times/ },
+  { name: "gzip-bomb-index", what: "a gzip bomb served as index.yaml with Content-Encoding: gzip", code: "too_large", message: /once decompressed/ },
+  { name: "zstd-index", what: "an index.yaml with a Content-Encoding nobody asked for", code: "registry_error", message: /Content-Encoding "zstd"/ },
+  { name: "oci-binary-manifest", what: "an OCI manifest that is binary (NUL bytes included)", code: "registry_error", message: /is not JSON/ },
+  { name: "oci-list-manifest", what: "an OCI manifest that is JSON of the wrong shape", code: "registry_error", message: /not a JSON object/ },
+  { name: "oci-config-not-json", what: "an OCI config blob that is not JSON", code: "registry_error", message: /did not answer JSON/ },
+  { name: "oci-tags-not-json", what: "an OCI tag list that is not JSON", code: "registry_error", message: /did not answer JSON/ },
+  { name: "oci-tags-self-link", what: "an OCI tag list whose Link points at itself", code: "registry_error", message: /pages in a loop/ },
+  { name: "oci-tags-endless", what: "an OCI tag list paging on forever with the same tags", code: "registry_error", message: /pages in a loop/ },
+  { name: "oci-trickled-manifest", what: "an OCI manifest trickled at one byte every 200 ms", code: "timeout", message: /CHARTHOUSE_READ_DEADLINE_MS/ },
+];
+
+const versionCases: VersionCase[] = [
+  {
+    name: "nul-text",
+    what: "a NUL (YAML \\0) in an index description",
+    chart: "text",
+    version: "1.0.0",
+    state: "ready",
+    check: (v) => expect(v.description).toBe("cafe"),
+  },
+  {
+    name: "nul-text",
+    what: "NUL in Chart.yaml (a \\0 escape), values.yaml and README (raw bytes)",
+    chart: "text",
+    version: "1.0.1",
+    state: "ready",
+  },
+  { name: "nul-text", what: "a NUL in Chart.yaml's name", chart: "text", version: "1.0.2", state: "failed", code: "invalid_chart" },
+  { name: "archive-protocol", what: "an archive trickled at one byte every 200 ms", chart: "slow", version: "1.0.0", state: "failed", code: "timeout" },
+  { name: "archive-protocol", what: "an archive cut short, with a Content-Length to match", chart: "short", version: "1.0.0", state: "failed", code: "digest_mismatch" },
+  {
+    name: "oci-nul-config",
+    what: "a NUL and an unpaired surrogate in an OCI config blob",
+    chart: "app",
+    version: "1.0.0",
+    state: "ready",
+    check: (v) => expect(v.description).toBe("ab\uFFFDc"),
+  },
+];
+
+/** Starts the crafted registries of the tables above; returns name -> registry URL. */
+async function startCraftedRegistries(): Promise<Record<string, string>> {
+  const urls: Record<string, string> = {};
+  const yaml = Buffer.from(`apiVersion: v1\nentries:\n  x:\n  - name: x\n    version: 1.0.0\n    urls: [x-1.0.0.tgz]\n${"# padding\n".repeat(2000)}`);
+  urls["trickled-index"] = (await craftedServer((_req, res) => trickle(res, yaml, 200))).origin;
+  const loop = await craftedServer((_req, res) => {
+    res.writeHead(302, { location: "/index.yaml" });
+    res.end();
+  });
+  urls["redirect-loop"] = loop.origin;
+  const bomb = gzipSync(Buffer.alloc(64 * MiB, 0x23));
+  urls["gzip-bomb-index"] = (
+    await craftedServer((_req, res) => {
+      res.writeHead(200, { "content-encoding": "gzip", "content-length": String(bomb.byteLength) });
+      res.end(bomb);
+    })
+  ).origin;
+  urls["zstd-index"] = (
+    await craftedServer((_req, res) => {
+      res.writeHead(200, { "content-encoding": "zstd" });
+      res.end("\u0028\u00b5\u002f\u00fd not really zstd");
+    })
+  ).origin;
+
+  // NUL where Postgres cannot store it: an index description, Chart.yaml, values.yaml, README, a name.
+  const textGood = await craftTgz([
+    { name: "text/Chart.yaml", content: chartYaml("text", "1.0.0") },
+    { name: "text/values.yaml", content: "replicaCount: 1\n" },
+  ]);
+  const textNul = await craftTgz([
+    { name: "text/Chart.yaml", content: 'apiVersion: v2\nname: text\nversion: 1.0.1\ndescription: "nul\\0here"\nannotations:\n  "k\\0": "v\\0"\n' },
+    { name: "text/values.yaml", content: Buffer.from("replicaCount: 1\u0000\u0000\n") },
+    { name: "text/README.md", content: Buffer.concat([Buffer.from("# Text"), Buffer.alloc(8), Buffer.from(" chart\n")]) },
+  ]);
+  const textBadName = await craftTgz([{ name: "text/Chart.yaml", content: 'apiVersion: v2\nname: "te\\0xt"\nversion: 1.0.2\n' }]);
+  const textIndex =
+    "apiVersion: v1\nentries:\n  text:\n" +
+    indexEntry("text", "1.0.0", textGood, { description: '"caf\\0e"' }) +
+    indexEntry("text", "1.0.1", textNul) +
+    indexEntry("text", "1.0.2", textBadName);
+  urls["nul-text"] = (
+    await servePaths({ "/index.yaml": textIndex, "/text-1.0.0.tgz": textGood, "/text-1.0.1.tgz": textNul, "/text-1.0.2.tgz": textBadName })
+  ).origin;
+
+  // Archives that trickle, or arrive cut short.
+  const slow = await simpleChart("slow", "1.0.0");
+  const short = await simpleChart("short", "1.0.0");
+  const protocolIndex = `apiVersion: v1\nentries:\n  slow:\n${indexEntry("slow", "1.0.0", slow)}  short:\n${indexEntry("short", "1.0.0", short)}`;
+  urls["archive-protocol"] = (
+    await craftedServer((req, res) => {
+      if (req.url === "/index.yaml") {
+        res.writeHead(200, { "content-length": String(Buffer.byteLength(protocolIndex)) });
+        res.end(protocolIndex);
+      } else if (req.url === "/slow-1.0.0.tgz") {
+        trickle(res, slow, 200);
+      } else {
+        const cut = short.subarray(0, Math.floor(short.byteLength / 2));
+        res.writeHead(200, { "content-length": String(cut.byteLength) });
+        res.end(cut);
+      }
+    })
+  ).origin;
+
+  // OCI: manifests, config blobs, tag lists and their paging.
+  const app = await simpleChart("app", "1.0.0");
+  const config = JSON.stringify({ apiVersion: "v2", name: "app", version: "1.0.0" });
+  const oci = async (name: string, options: Omit<Parameters<typeof startHostileOciRegistry>[0], "repository">): Promise<void> => {
+    urls[name] = `oci://${(await craftedOci({ repository: "charts/app", ...options })).host}/charts/app`;
+  };
+  await oci("oci-binary-manifest", { charts: { "1.0.0": { manifest: Buffer.from([0, 0, 0x7b, 0xff, 0]), config, layer: app } } });
+  await oci("oci-list-manifest", { charts: { "1.0.0": { manifest: "[1,2,3]", config, layer: app } } });
+  await oci("oci-config-not-json", { charts: { "1.0.0": { config: Buffer.from([0, 0x7b, 0xff]), layer: app } } });
+  await oci("oci-tags-not-json", { charts: { "1.0.0": { config, layer: app } }, tags: () => ({ body: "tags: [1.0.0]" }) });
+  await oci("oci-tags-self-link", {
+    charts: { "1.0.0": { config, layer: app } },
+    tags: () => ({ body: JSON.stringify({ tags: ["1.0.0"] }), link: '</v2/charts/app/tags/list>; rel="next"' }),
+  });
+  await oci("oci-tags-endless", {
+    charts: { "1.0.0": { config, layer: app } },
+    tags: (url) => ({
+      body: JSON.stringify({ tags: ["1.0.0"] }),
+      link: `</v2/charts/app/tags/list?page=${Number(url.searchParams.get("page") ?? 0) + 1}>; rel="next"`,
+    }),
+  });
+  const nulConfig = '{"apiVersion":"v2","name":"app","version":"1.0.0","description":"a\\u0000b\\ud800c"}';
+  await oci("oci-nul-config", { charts: { "1.0.0": { config: nulConfig, layer: app } } });
+  await oci("oci-trickled-manifest", { charts: { "1.0.0": { config, layer: app } }, trickleManifestMs: 200 });
+  return urls;
+}
+
 beforeAll(async () => {
   hostileRoot = await makeTempDir("hostile");
   await writeFolder("bomb", { "index.yaml": aliasBomb() });
@@ -162,7 +349,10 @@ beforeAll(async () => {
     env: {
       CHARTHOUSE_MAX_INDEX_BYTES: String(1 * MiB),
       CHARTHOUSE_MAX_UNPACKED_BYTES: String(10 * MiB),
-      CHARTHOUSE_MAX_DELIVERIES: "2",
+      CHARTHOUSE_GIVE_UP_AFTER_SECONDS: "3",
+      CHARTHOUSE_READ_DEADLINE_MS: "3000",
+      CHARTHOUSE_BODY_TIMEOUT_MS: "2000",
+      CHARTHOUSE_REQUEST_TIMEOUT_MS: "2000",
     },
   });
   const urls: Record<string, string> = {
@@ -174,6 +364,7 @@ beforeAll(async () => {
     archives: `${hostile.url}/archives`,
     slash: `${hostile.url}/slash`,
     endless: endless.url,
+    ...(await startCraftedRegistries()),
   };
   for (const [name, url] of Object.entries(urls)) {
     createdAt.set(name, Date.now());
@@ -187,6 +378,7 @@ afterAll(async () => {
   await hostile?.stop();
   if (endless) await new Promise<void>((resolve) => { endless.server.closeAllConnections(); endless.server.close(() => resolve()); });
   if (hostileRoot) await removeTempDir(hostileRoot);
+  await Promise.all(crafted.map((server) => server.close()));
 });
 
 describe("hostile and broken registries", () => {
@@ -285,6 +477,56 @@ describe("hostile and broken registries", () => {
     expect(after.status).toMatchObject({ state: "ok", versions_failed: 0, last_outcome: "updated" });
     const values = await charthouse.api<string>("GET", `${versionPath(id, "web", "1.2.0")}/values`);
     expect(values.body).toBe("replicaCount: 3\n");
+    for (const process of charthouse.stack.processes) expect(process.child.exitCode, process.service).toBeNull();
+  });
+});
+
+describe("hostile registries through every service (crafted servers)", () => {
+  it.each(registryCases.map((c) => [c.what, c] as const))("%s ends with its code within its deadline", async (_what, hostile) => {
+    let last: RegistryJson | undefined;
+    const registry = await registryWhen(
+      charthouse,
+      ids.get(hostile.name)!,
+      (r) => {
+        last = r;
+        return r.status.state === "error" && r.status.last_error?.code === hostile.code;
+      },
+      `registry ${hostile.name} to fail with ${hostile.code}`,
+      45_000,
+    ).catch((err: unknown) => {
+      const logged = charthouse.logs().split("\n").filter((line) => line.includes(ids.get(hostile.name)!)).slice(-6);
+      throw new Error(`${String(err)}; last seen: ${JSON.stringify(last?.status)}; logged: ${logged.join("\n")}`);
+    });
+    const error = registry.status.last_error!;
+    // Ends within its deadline: the 3 s read deadline and 3 s give-up, plus retries and load.
+    expect((Date.now() - createdAt.get(hostile.name)!) / 1000).toBeLessThan(40);
+    expect(isErrorCode(error.code)).toBe(true);
+    if (hostile.message !== undefined) expect(error.message).toMatch(hostile.message);
+    expect(JSON.stringify(error)).not.toMatch(/\\u0000/);
+  });
+
+  it.each(versionCases.map((c) => [c.what, c] as const))("%s", async (_what, hostile) => {
+    const version = await versionSettled(charthouse, ids.get(hostile.name)!, hostile.chart, hostile.version, 45_000);
+    expect({ state: version.state, code: version.error?.code ?? null }, JSON.stringify(version.error)).toEqual({
+      state: hostile.state,
+      code: hostile.code ?? null,
+    });
+    hostile.check?.(version);
+  });
+
+  it("stores what the NUL-laden chart holds, cleaned", async () => {
+    const id = ids.get("nul-text")!;
+    const values = await charthouse.api<string>("GET", `${versionPath(id, "text", "1.0.1")}/values`);
+    expect(values.body).toBe("replicaCount: 1\n");
+    const version = await charthouse.api<ChartVersionJson>("GET", versionPath(id, "text", "1.0.1"));
+    expect(JSON.stringify(version.body)).not.toMatch(/\\u0000/);
+  });
+
+  it("leaves no crafted registry syncing, and every service up", async () => {
+    for (const name of [...new Set([...registryCases, ...versionCases].map((c) => c.name))]) {
+      const registry = await registryWhen(charthouse, ids.get(name)!, (r) => r.status.state !== "syncing" && r.status.state !== "pending", `${name} to stop syncing`);
+      expect(registry.status.state, name).not.toBe("syncing");
+    }
     for (const process of charthouse.stack.processes) expect(process.child.exitCode, process.service).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { InputError } from "@charthouse/errors";
+import { hasNul, InputError, storableJson, storableText } from "@charthouse/errors";
 import { isMap, isScalar, parseDocument } from "yaml";
 import type { Scalar } from "yaml";
 
@@ -71,10 +71,13 @@ export function parseChartYaml(text: string): ChartYaml {
   }
 
   const chartName = requiredString(data, "name");
-  if (chartName.includes("/") || chartName.includes("\\") || chartName.includes("..") || chartName === ".") {
+  if (chartName.includes("/") || chartName.includes("\\") || chartName.includes("..") || chartName === "." || hasNul(chartName)) {
     throw invalid(`Cannot read Chart.yaml of the chart archive: name ${JSON.stringify(chartName)} is not a valid chart name`);
   }
   const version = requiredString(data, "version");
+  if (hasNul(version)) {
+    throw invalid(`Cannot read Chart.yaml of the chart archive: version ${JSON.stringify(version)} contains a NUL character`);
+  }
   const apiVersionValue = data["apiVersion"];
   let apiVersion = "v1";
   if (apiVersionValue !== undefined && apiVersionValue !== null && apiVersionValue !== "") {
@@ -83,7 +86,8 @@ export function parseChartYaml(text: string): ChartYaml {
     }
     apiVersion = apiVersionValue;
   }
-  return { chartYaml: data, chartName, version, apiVersion };
+  // Stored as jsonb: NUL (a YAML "\0") and unpaired surrogates ("\uD800") cannot be stored there.
+  return { chartYaml: storableJson(data), chartName, version, apiVersion: storableText(apiVersion) };
 }
 
 /** The scalar as Helm's string fields see it: its source text unless it is already a string or null. */

@@ -1,4 +1,4 @@
-import { InputError } from "@charthouse/errors";
+import { InputError, storableJson, storableText } from "@charthouse/errors";
 import type { ChartArchiveLimits } from "./chart_archive_limits.ts";
 import { chartArchiveLimitError, defaultChartArchiveLimits } from "./chart_archive_limits.ts";
 import { parseChartYaml } from "./chart_yaml.ts";
@@ -61,13 +61,18 @@ export async function readChartArchive(
     chartName: chart.chartName,
     version: chart.version,
     apiVersion: chart.apiVersion,
-    readme: collected.readme === null ? null : decodeChartText(collected.readme.bytes),
-    values: valuesBytes === null ? null : decodeChartText(valuesBytes),
-    valuesSchema: schema?.schema ?? null,
-    valuesSchemaError: schema?.error ?? null,
+    // Postgres refuses NUL in text and jsonb: what a chart holds is cleaned before it is stored.
+    readme: collected.readme === null ? null : storableText(decodeChartText(collected.readme.bytes)),
+    values: valuesBytes === null ? null : storableText(decodeChartText(valuesBytes)),
+    valuesSchema: storableJson(schema?.schema ?? null),
+    valuesSchemaError: storableNullableText(schema?.error ?? null),
     files: collected.files,
     unpackedBytes: collected.unpackedBytes,
   };
+}
+
+function storableNullableText(text: string | null): string | null {
+  return text === null ? null : storableText(text);
 }
 
 /** Parses values.schema.json; a broken schema is reported, not fatal, as the chart still installs without it. */

@@ -199,4 +199,60 @@ describe("readChartArchive() on crafted archives", () => {
     expect(err.code).toBe("too_large");
     expect(err.message).toContain("CHARTHOUSE_MAX_ARCHIVE_FILES");
   });
+
+  it("refuses a Chart.yaml whose name holds a NUL (YAML \"\\0\") as invalid_chart", async () => {
+    const archive = await craftArchive([{ name: "demo/Chart.yaml", body: 'apiVersion: v2\nname: "de\\0mo"\nversion: 1.0.0\n' }]);
+    const err = await rejectionOf(readChartArchive(archive));
+    expect(err.code).toBe("invalid_chart");
+    expect(err.message).toMatch(/not a valid chart name/);
+  });
+
+  it("refuses a Chart.yaml whose version holds a NUL as invalid_chart", async () => {
+    const archive = await craftArchive([{ name: "demo/Chart.yaml", body: 'apiVersion: v2\nname: demo\nversion: "1.0.0\\0"\n' }]);
+    const err = await rejectionOf(readChartArchive(archive));
+    expect(err.code).toBe("invalid_chart");
+    expect(err.message).toMatch(/NUL/);
+  });
+
+  it("drops NUL and unpaired surrogates from Chart.yaml fields and keys, which go to jsonb", async () => {
+    const archive = await craftArchive([
+      {
+        name: "demo/Chart.yaml",
+        body: 'apiVersion: v2\nname: demo\nversion: 1.0.0\ndescription: "nul\\0here \\uD800lone"\nannotations:\n  "key\\0": "va\\0lue"\nkeywords: ["a\\0b"]\n',
+      },
+    ]);
+    const contents = await readChartArchive(archive);
+    expect(contents.chartYaml).toMatchObject({ description: "nulhere \uFFFDlone", annotations: { key: "value" }, keywords: ["ab"] });
+    expect(JSON.stringify(contents.chartYaml)).not.toMatch(/\\u0000|\\ud800/);
+  });
+
+  it("drops raw NUL bytes from values.yaml and the README", async () => {
+    const archive = await craftArchive([
+      { name: "demo/Chart.yaml", body: chartYaml },
+      { name: "demo/values.yaml", body: Buffer.from("replicas: 1\u0000\u0000\nimage: x\n") },
+      { name: "demo/README.md", body: Buffer.concat([Buffer.from("# Demo"), Buffer.alloc(16), Buffer.from(" end")]) },
+    ]);
+    const contents = await readChartArchive(archive);
+    expect(contents.values).toBe("replicas: 1\nimage: x\n");
+    expect(contents.readme).toBe("# Demo end");
+  });
+
+  it("drops \\u0000 from values.schema.json, and from the error of a binary one", async () => {
+    const schema = await readChartArchive(
+      await craftArchive([
+        { name: "demo/Chart.yaml", body: chartYaml },
+        { name: "demo/values.schema.json", body: '{"type":"object","description":"x\\u0000y","properties":{"a\\u0000":{}}}' },
+      ]),
+    );
+    expect(schema.valuesSchema).toEqual({ type: "object", description: "xy", properties: { a: {} } });
+    const binary = await readChartArchive(
+      await craftArchive([
+        { name: "demo/Chart.yaml", body: chartYaml },
+        { name: "demo/values.schema.json", body: Buffer.from([0x00, 0x7b, 0x00, 0xff]) },
+      ]),
+    );
+    expect(binary.valuesSchema).toBeNull();
+    expect(binary.valuesSchemaError).toMatch(/^Cannot parse values.schema.json/);
+    expect(binary.valuesSchemaError).not.toContain("\u0000");
+  });
 });

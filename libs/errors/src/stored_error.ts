@@ -1,4 +1,5 @@
 import { CharthouseError } from "./charthouse_error.ts";
+import { storableText } from "./storable_text.ts";
 
 /** The shape an error takes on a registry, a sync run or a chart version. */
 export interface StoredError {
@@ -11,14 +12,28 @@ export interface StoredError {
 /** Describes any thrown value as a StoredError, keeping the chain of causes readable. */
 export function toStoredError(err: unknown): StoredError {
   if (err instanceof CharthouseError) {
-    return { code: err.code, message: err.message, cause: describeCause(err.cause), solution: err.solution };
+    return storable({ code: err.code, message: err.message, cause: describeCause(err.cause), solution: err.solution });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return {
+  return storable({
     code: "internal",
     message,
     cause: err instanceof Error ? describeCause(err.cause) : null,
     solution: "Retry; if it persists, report it",
+  });
+}
+
+/**
+ * An error that quotes a registry's text (a binary manifest in a JSON parse error) may hold NUL
+ * or an unpaired surrogate, which Postgres refuses in text and jsonb: recording the error must not fail.
+ */
+function storable(error: StoredError): StoredError {
+  const clean = storableText;
+  return {
+    code: error.code,
+    message: clean(error.message),
+    cause: error.cause === null ? null : clean(error.cause),
+    solution: clean(error.solution),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip, type Inflate } from "node:zlib";
 import { CharthouseError, TooLargeError, UpstreamError } from "@charthouse/errors";
+import type { ReadDeadline } from "./read_deadline.ts";
 import { errorForTransportFailure } from "./transport_error.ts";
 
 /** The content codings Charthouse asks for on indexes and decodes itself. */
@@ -18,6 +19,8 @@ export interface BodyReading {
   decode: (typeof decodableEncodings)[number] | undefined;
   /** The caller's signal: its abort reason is rethrown as is, never mapped. */
   signal: AbortSignal | undefined;
+  /** The read's total deadline, stopped when the body ends; its expiry is a TimeoutError. */
+  deadline?: ReadDeadline | undefined;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function* limitedBody(raw: Readable, reading: BodyReading): AsyncGe
     yield* capped(decoder, reading, " once decompressed");
   } catch (err) {
     if (reading.signal?.aborted === true) throw reading.signal.reason;
+    if (reading.deadline?.expired() === true) throw reading.deadline.error(reading.method, reading.displayUrl, err);
     if (err instanceof CharthouseError) throw err;
     if (rawError !== undefined || !isDecodingError(err)) {
       throw errorForTransportFailure(rawError ?? err, reading.method, reading.displayUrl, "body");
@@ -61,6 +65,7 @@ export async function* limitedBody(raw: Readable, reading: BodyReading): AsyncGe
       solution: "The registry sends a corrupt compressed response; check the registry or the proxy in front of it",
     });
   } finally {
+    reading.deadline?.clear();
     releaseBody(raw);
   }
 }

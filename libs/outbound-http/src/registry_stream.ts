@@ -5,6 +5,7 @@ import { assertAllowedHost } from "./destination_guard.ts";
 import { displayUrl } from "./display_url.ts";
 import { readErrorText } from "./error_text.ts";
 import { decodableEncodings, limitedBody, releaseBody, type BodyReading } from "./limited_body.ts";
+import { readDeadline } from "./read_deadline.ts";
 import { registryAgent } from "./registry_agents.ts";
 import { errorForStatus } from "./status_error.ts";
 import { errorForTransportFailure } from "./transport_error.ts";
@@ -29,6 +30,11 @@ export interface RegistryRequestOptions {
   timeoutMs?: number;
   /** Longest pause while reading the body, in ms. Default 30 000. */
   bodyTimeoutMs?: number;
+  /**
+   * Total time from sending the request to the body's last byte, in ms (CHARTHOUSE_READ_DEADLINE_MS):
+   * a body trickled just fast enough to dodge `bodyTimeoutMs` still ends. Default 300 000.
+   */
+  deadlineMs?: number;
   /** Ask for gzip/br and decode it here (indexes). Off: ask for identity, return bytes as sent (archives). */
   decompress?: boolean;
   /** Follow redirects, re-vetting each destination. Default true. */
@@ -52,7 +58,7 @@ export interface RegistryResponseHead {
   url: string;
 }
 
-/** A registry's answer whose body is read as it arrives, under the size cap and idle timeout. */
+/** A registry's answer whose body is read as it arrives, under the size cap, the idle timeout and the read deadline. */
 export interface RegistryStreamResponse extends RegistryResponseHead {
   /** The body, iterable once; leaving the loop early releases the connection. Empty for HEAD and 304. */
   body: AsyncIterable<Uint8Array>;
@@ -73,6 +79,7 @@ export async function registryStream(input: string | URL, options: RegistryReque
   const maxRedirects = options.followRedirects === false || method === "POST" ? 0 : (options.maxRedirects ?? 5);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  const deadlineMs = options.deadlineMs ?? 300_000;
   const policy = { blockPrivateNetworks: options.blockPrivateNetworks };
   const dispatcher = registryAgent(policy);
   const baseHeaders = requestHeaders(options);
@@ -82,13 +89,17 @@ export async function registryStream(input: string | URL, options: RegistryReque
   let authStillAllowed = authOrigin !== undefined;
 
   options.signal?.throwIfAborted();
-  const deadline = new AbortController();
+  const headersDeadline = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    deadline.abort(new Error(`Timed out after ${timeoutMs} ms`));
+    headersDeadline.abort(new Error(`Timed out after ${timeoutMs} ms`));
   }, timeoutMs);
-  const signal = options.signal === undefined ? deadline.signal : AbortSignal.any([options.signal, deadline.signal]);
+  // The total deadline outlives this function: it keeps running while the caller reads the body.
+  const total = readDeadline(deadlineMs);
+  const signals = [headersDeadline.signal, total.signal, ...(options.signal === undefined ? [] : [options.signal])];
+  const signal = AbortSignal.any(signals);
+  let handedOver = false;
 
   try {
     for (let redirects = 0; ; redirects++) {
@@ -115,6 +126,7 @@ export async function registryStream(input: string | URL, options: RegistryReque
         });
       } catch (err) {
         if (options.signal?.aborted === true) throw options.signal.reason;
+        if (total.expired()) throw total.error(method, shown, err);
         if (timedOut) {
           throw new TimeoutError(`${method} ${shown} timed out: no response headers within ${timeoutMs} ms`, { cause: err });
         }
@@ -129,7 +141,7 @@ export async function registryStream(input: string | URL, options: RegistryReque
         continue;
       }
       if (!accept.includes(status)) {
-        const bodyText = await readErrorText(response.body, responseHeaders["content-encoding"], bodyTimeoutMs);
+        const bodyText = await readErrorText(response.body, responseHeaders["content-encoding"], Math.min(bodyTimeoutMs, deadlineMs));
         throw errorForStatus({ method, displayUrl: shown, status, headers: responseHeaders, bodyText, authSent: sendAuth });
       }
 
@@ -158,12 +170,25 @@ export async function registryStream(input: string | URL, options: RegistryReque
         limitSetting: options.limitSetting,
         decode,
         signal: options.signal,
+        deadline: total,
       };
       const body = hasBody ? limitedBody(raw, reading) : emptyBody(raw);
-      return { status, headers: responseHeaders, url: url.href, body, cancel: () => releaseBody(raw) };
+      if (hasBody) handedOver = true;
+      else total.clear();
+      return {
+        status,
+        headers: responseHeaders,
+        url: url.href,
+        body,
+        cancel: () => {
+          total.clear();
+          releaseBody(raw);
+        },
+      };
     }
   } finally {
     clearTimeout(timer);
+    if (!handedOver) total.clear();
   }
 }
 

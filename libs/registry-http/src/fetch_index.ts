@@ -16,6 +16,8 @@ export interface FetchIndexOptions {
   maxBytes: number;
   timeoutMs: number;
   bodyTimeoutMs: number;
+  /** Total time of the request, body included (CHARTHOUSE_READ_DEADLINE_MS); default 300 000. */
+  deadlineMs?: number | undefined;
   blockPrivateNetworks: boolean;
 }
 
@@ -38,6 +40,7 @@ export async function fetchIndex(indexUrl: URL, options: FetchIndexOptions): Pro
     limitSetting: "CHARTHOUSE_MAX_INDEX_BYTES",
     timeoutMs: options.timeoutMs,
     bodyTimeoutMs: options.bodyTimeoutMs,
+    ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
     blockPrivateNetworks: options.blockPrivateNetworks,
     decompress: true,
     acceptStatuses: [200, 304],

@@ -1,5 +1,6 @@
 // One raw index entry -> one compact record: strings capped, repeated strings pooled, kept
 // strings detached from the parsed text so they do not keep the whole document alive.
+import { storableText } from "@charthouse/errors";
 import type { IndexChartVersion, IndexDependency, IndexVersionMetadata } from "./index_model.ts";
 
 const DESCRIPTION_MAX = 4096;
@@ -23,6 +24,8 @@ export function compactVersion(raw: unknown, chart: string, pool: StringPool): I
   if (isRecord(version) || Array.isArray(version)) return ".version is not a string";
   const versionText = scalar(version);
   if (versionText === null) return ".version is empty";
+  // Postgres cannot store a NUL, and a version is a name: it is refused, not cleaned.
+  if (versionText.includes("\u0000")) return ".version contains a NUL character";
   const name = scalar(raw["name"]);
   if (name === null) return ".name is empty";
   if (name !== chart) return `.name ${JSON.stringify(name)} does not match the chart name ${JSON.stringify(chart)}`;
@@ -162,7 +165,8 @@ export class StringPool {
   keep(text: string): string {
     let copy = this.kept.get(text);
     if (copy === undefined) {
-      copy = detach(text);
+      // storableText: Postgres refuses NUL (a YAML "\0", a JSON "\u0000") and unpaired surrogates.
+      copy = detach(storableText(text));
       this.kept.set(text, copy);
     }
     return copy;

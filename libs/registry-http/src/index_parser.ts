@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { FAILSAFE_SCHEMA, YAMLException, load } from "js-yaml";
 import { YAMLError, parse as parseYamlDocument } from "yaml";
-import { InputError, TooLargeError } from "@charthouse/errors";
+import { InputError, storableText, TooLargeError } from "@charthouse/errors";
 import type {
   IndexChartVersion,
   IndexDuplicate,
@@ -315,6 +315,11 @@ function fromTree(root: unknown, builder: IndexBuilder, isJson: boolean): Parsed
   return builder.finish(scalar(root["apiVersion"]), scalar(root["generated"]));
 }
 
+/** A problem as Postgres can store it (a chart key may hold a NUL). */
+function storableProblem(path: string, message: string): IndexProblem {
+  return { path: storableText(path), message: storableText(message) };
+}
+
 interface OpenChart {
   key: string;
   valid: boolean;
@@ -351,7 +356,7 @@ class IndexBuilder {
   openChart(key: string): OpenChart {
     if (this.charts.has(key)) throw invalidIndex(this.label, `entries.${key} is listed twice`);
     const invalid = chartNameProblem(key);
-    if (invalid !== null) this.problems.push({ path: `entries.${key}`, message: `entries.${key} ${invalid}; its versions are skipped` });
+    if (invalid !== null) this.problems.push(storableProblem(`entries.${key}`, `entries.${key} ${invalid}; its versions are skipped`));
     return { key, valid: invalid === null, list: [], versions: new Set(), next: 0, pool: new StringPool() };
   }
 
@@ -359,7 +364,7 @@ class IndexBuilder {
   closeChart(chart: OpenChart, value: unknown): void {
     if (value !== undefined && !isNullish(value)) {
       if (!Array.isArray(value)) {
-        this.problems.push({ path: `entries.${chart.key}`, message: `entries.${chart.key} is not a list of versions` });
+        this.problems.push(storableProblem(`entries.${chart.key}`, `entries.${chart.key} is not a list of versions`));
         return;
       }
       this.addItems(chart, value);
@@ -379,7 +384,7 @@ class IndexBuilder {
       if (!chart.valid) continue;
       const record = compactVersion(raw, chart.key, chart.pool);
       if (typeof record === "string") {
-        this.problems.push({ path, message: `${path}${record}` });
+        this.problems.push(storableProblem(path, `${path}${record}`));
       } else if (chart.versions.has(record.version)) {
         this.duplicates.push({ chart: chart.key, version: record.version });
       } else {

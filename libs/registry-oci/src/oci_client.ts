@@ -25,7 +25,7 @@ export interface OciClientOptions {
   access: {
     breakers: HostBreakers;
     logins: RegistryLogins;
-    request: { timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
+    request: { timeoutMs: number; bodyTimeoutMs: number; deadlineMs?: number | undefined; blockPrivateNetworks: boolean };
   };
   limits?: OciClientLimits;
   /** Cancels every request and rate-limit wait of the client (shutdown). */

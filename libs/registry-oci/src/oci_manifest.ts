@@ -1,4 +1,4 @@
-import { UpstreamError } from "@charthouse/errors";
+import { storableText, UpstreamError } from "@charthouse/errors";
 import { isContentDigest } from "./content_digest.ts";
 import { ociMediaTypes } from "./media_types.ts";
 
@@ -33,7 +33,7 @@ export function parseOciManifest(body: Uint8Array, digest: string, what: string,
     throw malformed(what, "it is not JSON", err);
   }
   if (!isRecord(document)) throw malformed(what, "it is not a JSON object");
-  const mediaType = typeof document.mediaType === "string" ? document.mediaType : (contentType ?? "").split(";")[0]?.trim() ?? "";
+  const mediaType = storableText(typeof document.mediaType === "string" ? document.mediaType : (contentType ?? "").split(";")[0]?.trim() ?? "");
   if (mediaType === ociMediaTypes.ociIndex || mediaType === ociMediaTypes.dockerManifestList || Array.isArray(document.manifests)) {
     return { digest, isChart: false, configMediaType: mediaType || ociMediaTypes.ociIndex, configDigest: "", chartLayer: null, provenanceLayer: null };
   }
@@ -61,7 +61,7 @@ function descriptor(value: unknown, what: string): Descriptor {
   if (typeof mediaType !== "string" || mediaType === "") throw malformed(what, "mediaType is missing");
   if (typeof digest !== "string" || !isContentDigest(digest)) throw malformed(what, "digest is not a sha256 or sha512 digest");
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw malformed(what, "size is not a whole number");
-  return { mediaType, digest, size };
+  return { mediaType: storableText(mediaType), digest, size };
 }
 
 function malformed(what: string, why: string, cause?: unknown): UpstreamError {

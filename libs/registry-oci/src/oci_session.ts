@@ -1,4 +1,4 @@
-import { InputError, IntegrityError, NotFoundError, TooLargeError, UpstreamError } from "@charthouse/errors";
+import { InputError, IntegrityError, NotFoundError, storableJson, TooLargeError, UpstreamError } from "@charthouse/errors";
 import type { SealedCredentialRow } from "@charthouse/credentials";
 import { displayUrl, registryStream, type RegistryStreamResponse } from "@charthouse/outbound-http";
 import { digestOf, isContentDigest } from "./content_digest.ts";
@@ -110,13 +110,14 @@ export class OciRegistrySession implements OciSession {
       if (page !== null && page !== undefined && !Array.isArray(page)) {
         throw new UpstreamError("registry_error", `GET ${displayUrl(url)} answered "tags" that is not a list`, { status: response.status });
       }
+      const before = tags.size;
       for (const tag of page ?? []) if (typeof tag === "string") tags.add(tag);
       if (tags.size > this.#shared.limits.maxTags) {
         throw new TooLargeError(`${repository} has more than ${this.#shared.limits.maxTags} tags (CHARTHOUSE_OCI_MAX_TAGS)`, {
           setting: "CHARTHOUSE_OCI_MAX_TAGS",
         });
       }
-      url = this.nextPage(response, visited);
+      url = this.nextPage(response, visited, tags.size - before);
     }
     return [...tags].sort();
   }
@@ -174,7 +175,8 @@ export class OciRegistrySession implements OciSession {
         solution: "The registry serves a different config than its manifest names; push the chart again",
       });
     }
-    return parseJsonObject(body, `The config blob ${configDigest} of ${repository}`, response.status);
+    // Chart.yaml as JSON goes to jsonb: NUL and unpaired surrogates cannot be stored there.
+    return storableJson(parseJsonObject(body, `The config blob ${configDigest} of ${repository}`, response.status));
   }
 
   openBlob(repository: string, digest: string, options: { maxBytes: number; limitSetting: string }): Promise<RegistryStreamResponse> {
@@ -224,6 +226,7 @@ export class OciRegistrySession implements OciSession {
           limitSetting: request.limitSetting,
           timeoutMs: this.#shared.access.request.timeoutMs,
           bodyTimeoutMs: this.#shared.access.request.bodyTimeoutMs,
+          ...(this.#shared.access.request.deadlineMs === undefined ? {} : { deadlineMs: this.#shared.access.request.deadlineMs }),
           blockPrivateNetworks: this.#shared.access.request.blockPrivateNetworks,
           acceptStatuses: [200, ...(request.accept ?? []), 401, 403, 429],
           ...(this.#shared.signal === undefined ? {} : { signal: this.#shared.signal }),
@@ -252,11 +255,16 @@ export class OciRegistrySession implements OciSession {
     }
   }
 
-  /** The next page of a listing (Link rel="next"), kept on the registry's origin; undefined at the end. */
-  nextPage(response: RegistryStreamResponse, visited: Set<string>): URL | undefined {
+  /**
+   * The next page of a listing (Link rel="next"), kept on the registry's origin; undefined at the
+   * end. A page that added nothing new (`added`) yet links onward is a paging loop: registry_error.
+   */
+  nextPage(response: RegistryStreamResponse, visited: Set<string>, added: number): URL | undefined {
     const next = nextLink(response.headers.link, response.url);
     if (next === undefined) return undefined;
-    return this.sameOrigin(next, new URL(response.url), visited);
+    const target = this.sameOrigin(next, new URL(response.url), visited);
+    if (target !== undefined && added === 0) throw pagingLoop(response.url, target);
+    return target;
   }
 
   /**
@@ -274,7 +282,8 @@ export class OciRegistrySession implements OciSession {
       }
       target = new URL(`${next.pathname}${next.search}`, base.origin);
     }
-    return visited.has(target.href) ? undefined : target;
+    if (visited.has(target.href)) throw pagingLoop(base.href, target);
+    return target;
   }
 
   async #basicHeader(): Promise<string | undefined> {
@@ -292,6 +301,14 @@ export class OciRegistrySession implements OciSession {
   #url(path: string): URL {
     return new URL(`${this.#reference.apiBase}${path}`);
   }
+}
+
+/** A listing whose pages link back to a page already read, or onward from a page that added nothing. */
+function pagingLoop(from: string, to: URL): UpstreamError {
+  return new UpstreamError("registry_error", `${displayUrl(from)} pages in a loop: its next page ${displayUrl(to)} adds nothing new`, {
+    status: 200,
+    solution: "The registry's Link paging never ends; check the registry (or the proxy in front of it)",
+  });
 }
 
 function pullScope(repository: string): string {

@@ -13,6 +13,8 @@ export interface RepositoryListing {
 
 const listingPageBytes = 16 * 1024 * 1024;
 const limitSetting = "CHARTHOUSE_OCI_MAX_REPOSITORIES";
+/** A namespace's catalog may page through this many times CHARTHOUSE_OCI_MAX_REPOSITORIES names of other namespaces. */
+const catalogToNamespaceRatio = 10;
 
 /**
  * Lists the repositories under `namespace`: Docker Hub's listing API for Docker Hub, Harbor's
@@ -44,6 +46,7 @@ export async function listRepositories(session: OciRegistrySession, shared: OciC
 /** `/v2/_catalog` with Link paging, filtered to the namespace. */
 async function catalogRepositories(session: OciRegistrySession, shared: OciClientShared, namespace: string): Promise<string[]> {
   const found = new Set<string>();
+  const listed = new Set<string>();
   const visited = new Set<string>();
   const prefix = namespace === "" ? "" : `${namespace}/`;
   let url: URL | undefined = new URL(`${session.reference.apiBase}/v2/_catalog?n=1000`);
@@ -64,11 +67,17 @@ async function catalogRepositories(session: OciRegistrySession, shared: OciClien
     if (body.repositories !== null && body.repositories !== undefined && !Array.isArray(body.repositories)) {
       throw new UpstreamError("registry_error", `GET ${displayUrl(url)} answered "repositories" that is not a list`, { status: 200 });
     }
+    const before = listed.size;
     for (const name of body.repositories ?? []) {
-      if (typeof name === "string" && (prefix === "" || name.startsWith(prefix))) found.add(name);
+      if (typeof name !== "string") continue;
+      listed.add(name);
+      if (prefix === "" || name.startsWith(prefix)) found.add(name);
     }
     capped(found.size, shared, session.reference.host);
-    url = session.nextPage(response, visited);
+    // The whole catalog is bounded too (other namespaces included): a catalog paging on forever ends.
+    capped(Math.ceil(listed.size / catalogToNamespaceRatio), shared, `The catalog of ${session.reference.host}`);
+    // Every page must name something new: a catalog that pages on with repeats is a loop.
+    url = session.nextPage(response, visited, listed.size - before);
   }
   return [...found].sort();
 }
@@ -210,7 +219,7 @@ async function harborRepositories(session: OciRegistrySession, shared: OciClient
       if (typeof name === "string" && name.startsWith(prefix)) found.add(name);
     }
     capped(found.size, shared, session.reference.host);
-    const linked = session.nextPage(response, visited);
+    const linked = session.nextPage(response, visited, items.length);
     if (linked !== undefined) {
       url = linked;
       continue;

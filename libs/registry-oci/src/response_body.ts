@@ -30,16 +30,18 @@ export function distributionErrorCode(text: string): string | undefined {
   return match?.[1];
 }
 
+const notJsonSolution = "The registry does not answer the JSON the distribution API specifies; check the registry or the proxy in front of it";
+
 /** Parses a JSON body that must be an object; `what` names the request in the error. */
 export function parseJsonObject(body: Buffer, what: string, status: number): Record<string, unknown> {
   let document: unknown;
   try {
     document = JSON.parse(body.toString("utf8"));
   } catch (err) {
-    throw new UpstreamError("registry_error", `${what} did not answer JSON`, { status, cause: err });
+    throw new UpstreamError("registry_error", `${what} did not answer JSON`, { status, cause: err, solution: notJsonSolution });
   }
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
-    throw new UpstreamError("registry_error", `${what} answered JSON that is not an object`, { status });
+    throw new UpstreamError("registry_error", `${what} answered JSON that is not an object`, { status, solution: notJsonSolution });
   }
   return document as Record<string, unknown>;
 }

@@ -11,7 +11,7 @@ export interface TokenRealm {
 
 /** The request limits and shared services a token request runs under. */
 export interface TokenRequestContext {
-  request: { timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
+  request: { timeoutMs: number; bodyTimeoutMs: number; deadlineMs?: number | undefined; blockPrivateNetworks: boolean };
   /** Runs one request to `origin` under its circuit breaker and rate limit. */
   guard<T>(origin: string, fn: () => Promise<T>): Promise<T>;
   signal: AbortSignal | undefined;
@@ -88,6 +88,7 @@ function tokenRequestLimits(context: TokenRequestContext) {
     limitSetting: "the token response limit (1 MiB)",
     timeoutMs: context.request.timeoutMs,
     bodyTimeoutMs: context.request.bodyTimeoutMs,
+    ...(context.request.deadlineMs === undefined ? {} : { deadlineMs: context.request.deadlineMs }),
     blockPrivateNetworks: context.request.blockPrivateNetworks,
     ...(context.signal === undefined ? {} : { signal: context.signal }),
   };
