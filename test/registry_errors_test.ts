@@ -80,7 +80,7 @@ beforeAll(async () => {
     env: {
       CHARTHOUSE_REQUEST_TIMEOUT_MS: "1500",
       CHARTHOUSE_MAX_INDEX_BYTES: "200000",
-      CHARTHOUSE_MAX_DELIVERIES: "3",
+      CHARTHOUSE_GIVE_UP_AFTER_SECONDS: "3",
     },
   });
 });
@@ -151,10 +151,13 @@ describe("a registry that cannot be synced shows the troubleshooting table's cod
       },
       { what: "the flaky sync to give up", timeoutMs: 60_000, intervalMs: 250 },
     );
-    expect(run.attempts).toBe(3);
+    // Given up by time (CHARTHOUSE_GIVE_UP_AFTER_SECONDS=3) after retrying at least once, each
+    // retry after the host's Retry-After of a second: a handful of attempts, each one a request.
+    expect(run.attempts).toBeGreaterThanOrEqual(2);
+    expect(run.attempts).toBeLessThanOrEqual(4);
     expect(run.error?.code).toBe("registry_error");
     const requests = (await flaky.accessLog()).filter((r) => r.path === "/down/index.yaml");
-    expect(requests).toHaveLength(3);
+    expect(requests).toHaveLength(run.attempts);
   });
 
   it("never writes a secret to any service's log", () => {

@@ -20,7 +20,7 @@ import { chartYaml, craftTgz, sha256Hex } from "./support/crafted_archives.ts";
 const metadataUrl = "http://169.254.169.254/latest/meta-data/iam/security-credentials/";
 // In 10.0.0.0/8 and routed nowhere here: connecting would hang until the request timeout.
 const unroutablePrivate = "10.255.255.1";
-const settings = { CHARTHOUSE_REQUEST_TIMEOUT_MS: "20000", CHARTHOUSE_MAX_DELIVERIES: "2" };
+const settings = { CHARTHOUSE_REQUEST_TIMEOUT_MS: "20000", CHARTHOUSE_GIVE_UP_AFTER_SECONDS: "2" };
 
 /** An index.yaml entry with the URL given as is. */
 function entry(name: string, version: string, url: string, archive: Buffer): string {

@@ -5,21 +5,28 @@ import { createOciClient } from "@charthouse/registry-oci";
 import { registryAccess, runService, startWorkerService } from "@charthouse/service-runtime";
 import { loadChartDownloaderConfig } from "./config.ts";
 import { downloadChartHandler } from "./handlers/download_chart.ts";
+import { retryFailuresOnHost } from "./handlers/retry_host_failures.ts";
 
 const config = loadChartDownloaderConfig();
 const log = createLogger("chart-downloader", { level: config.LOG_LEVEL });
 
 runService(log, async () => {
-  const access = registryAccess(config);
+  const access = registryAccess(config, { log });
   const service = await startWorkerService({
     service: "chart-downloader",
     settings: config,
     log,
     durable: "chart-downloader",
-    createHandler: ({ db, archives, publisher }) =>
-      downloadChartHandler({
+    createHandler: ({ db, archives, publisher }) => {
+      const versions = new ChartVersionRepository(db);
+      access.onCircuitClosed((origin) => {
+        retryFailuresOnHost({ versions, publisher, log }, origin).catch((err: unknown) => {
+          log.warn({ host: origin, error: err instanceof Error ? err.message : String(err) }, "Cannot queue a recovered host's failed versions");
+        });
+      });
+      return downloadChartHandler({
         db,
-        versions: new ChartVersionRepository(db),
+        versions,
         archives,
         publisher,
         sources: {
@@ -28,7 +35,8 @@ runService(log, async () => {
           plainHttpHosts: config.CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS,
           maxArchiveBytes: config.CHARTHOUSE_MAX_ARCHIVE_BYTES,
         },
-      }),
+      });
+    },
   });
   return {
     async stop() {

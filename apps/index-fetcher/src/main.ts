@@ -8,7 +8,7 @@ const config = loadIndexFetcherConfig();
 const log = createLogger("index-fetcher", { level: config.LOG_LEVEL });
 
 runService(log, async () => {
-  const access = registryAccess(config);
+  const access = registryAccess(config, { log });
   const service = await startWorkerService({
     service: "index-fetcher",
     settings: config,

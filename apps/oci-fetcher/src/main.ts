@@ -10,7 +10,7 @@ const config = loadOciFetcherConfig();
 const log = createLogger("oci-fetcher", { level: config.LOG_LEVEL });
 
 runService(log, async () => {
-  const access = registryAccess(config);
+  const access = registryAccess(config, { log });
   const client = createOciClient({ access, limits: ociClientLimits(config) });
   const service = await startWorkerService({
     service: "oci-fetcher",

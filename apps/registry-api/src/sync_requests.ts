@@ -1,17 +1,20 @@
+import { queueReopenedVersions } from "@charthouse/catalog";
 import { syncRequestedHttp, syncRequestedOci } from "@charthouse/contracts";
-import { sqlClientOf, SyncRunRepository, type DataSource } from "@charthouse/db";
+import { ChartVersionRepository, sqlClientOf, SyncRunRepository, type DataSource } from "@charthouse/db";
 import type { Publisher } from "@charthouse/messaging";
 
-/** A sync the API asked for: its run id and whether an active one was reused. */
+/** A sync the API asked for: its run id, whether an active one was reused, and failed versions queued again. */
 export interface RequestedSyncRun {
   syncRunId: string;
   reused: boolean;
+  versionsRetried: number;
 }
 
 /**
  * Asks for a sync of a registry now and publishes its request. A run already queued or running
  * is reused and published again: its message id (registryId:syncRunId) lets JetStream drop the
- * duplicate, and a message lost before it was published gets a second chance.
+ * duplicate, and a message lost before it was published gets a second chance. A manual sync
+ * ("Sync now") also tries every failed version of the registry again.
  */
 export async function requestSync(
   db: DataSource,
@@ -25,5 +28,10 @@ export async function requestSync(
     trigger: run.trigger,
     requestedAt: run.requestedAt,
   });
-  return { syncRunId: run.syncRunId, reused: run.reused };
+  let versionsRetried = 0;
+  if (request.trigger === "manual") {
+    const reopened = await new ChartVersionRepository(sqlClientOf(db)).reopenFailed(request.registryId);
+    versionsRetried = await queueReopenedVersions(publisher, reopened);
+  }
+  return { syncRunId: run.syncRunId, reused: run.reused, versionsRetried };
 }

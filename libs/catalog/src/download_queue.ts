@@ -1,6 +1,7 @@
-import { chartDownloadRequested, verifiableDigest } from "@charthouse/contracts";
+import { chartDownloadRequested } from "@charthouse/contracts";
 import type { ChartVersionRepository, PendingVersion } from "@charthouse/db";
 import type { Publisher } from "@charthouse/messaging";
+import { downloadRequestOf } from "./download_request.ts";
 
 /**
  * Publishes a download request per version that needs its archive, in the background, while
@@ -14,8 +15,6 @@ export class DownloadQueue {
   constructor(
     private readonly deps: { publisher: Publisher; versions: ChartVersionRepository },
     private readonly registryId: string,
-    /** `chart\0version` -> the archive's absolute URL. */
-    private readonly downloadUrls: ReadonlyMap<string, string>,
   ) {}
 
   /** Starts publishing the requests of these versions. */
@@ -43,19 +42,9 @@ export class DownloadQueue {
     const withoutUrl: string[] = [];
     for (const version of versions) {
       this.#queued.add(version.id);
-      const url = this.downloadUrls.get(`${version.chart}\u0000${version.version}`);
-      if (url === undefined) {
-        withoutUrl.push(version.id);
-        continue;
-      }
-      requests.push({
-        registryId: this.registryId,
-        versionId: version.id,
-        chart: version.chart,
-        version: version.version,
-        url,
-        expectedDigest: verifiableDigest(version.digest),
-      });
+      const request = downloadRequestOf(this.registryId, version);
+      if (request === null) withoutUrl.push(version.id);
+      else requests.push(request);
     }
     await this.deps.versions.markFailed(withoutUrl, {
       code: "invalid_index",

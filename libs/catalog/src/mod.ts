@@ -10,4 +10,7 @@ export {
   type WrittenVersionChanges,
 } from "./write_version_changes.ts";
 export { chartOfVersions } from "./chart_of_versions.ts";
-export { finishSync, startSync, syncFailureHandling, type SyncRunDependencies } from "./sync_run_lifecycle.ts";
+export { downloadRequestOf } from "./download_request.ts";
+export { queueReopenedVersions } from "./queue_reopened_versions.ts";
+export { retryableErrorCodes } from "./retryable_error_codes.ts";
+export { finishSync, runLeasedSync, syncFailureHandling, type StartedSync, type SyncRunDependencies } from "./sync_run_lifecycle.ts";

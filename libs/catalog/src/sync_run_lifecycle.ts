@@ -1,6 +1,6 @@
 import { registrySyncFinished, registrySyncStarted, type SyncRequested } from "@charthouse/contracts";
-import type { LeasedSync, SyncResult, SyncRunRepository } from "@charthouse/db";
-import { toStoredError, UpstreamError } from "@charthouse/errors";
+import { LEASE_RENEW_MS, type LeasedSync, type SyncResult, type SyncRunRepository } from "@charthouse/db";
+import { DeferredError, toStoredError, UpstreamError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
 import type { Publisher } from "@charthouse/messaging";
 
@@ -10,22 +10,48 @@ export interface SyncRunDependencies {
   publisher: Publisher;
 }
 
+/** A sync this delivery holds the lease of, with a logger that names it. */
+export interface StartedSync {
+  leased: LeasedSync;
+  log: Logger;
+}
+
 /**
- * Takes the lease on the requested sync and announces that it began (registry.sync.started).
- * Null, logged, when the sync is finished or another copy runs it right now (a duplicate delivery).
+ * Runs `work` on the requested sync while holding its lease, renewed every few seconds so that
+ * a copy that dies frees the sync quickly, and announces that the sync began
+ * (registry.sync.started). A sync that is finished is skipped; one another copy is running right
+ * now is deferred until its lease would run out, so that it is taken over if that copy died.
  */
-export async function startSync(
+export async function runLeasedSync(
   deps: SyncRunDependencies,
   payload: SyncRequested,
   context: { log: Logger },
-): Promise<{ leased: LeasedSync; log: Logger } | null> {
-  const leased = await deps.syncRuns.lease(payload.syncRunId);
-  if (!leased) {
-    context.log.info("Sync already finished or running elsewhere; skipped");
-    return null;
+  work: (started: StartedSync) => Promise<void>,
+): Promise<void> {
+  const attempt = await deps.syncRuns.lease(payload.syncRunId);
+  if (attempt.kind === "done") {
+    context.log.info("Sync already finished; skipped");
+    return;
   }
-  await publishSyncEvent(deps, registrySyncStarted, leased, null);
-  return { leased, log: context.log.child({ registryId: leased.registry.id, syncRunId: leased.syncRunId }) };
+  if (attempt.kind === "held") {
+    throw new DeferredError(`Sync ${payload.syncRunId} is running in another copy`, {
+      code: "unavailable",
+      retryAfterMs: Math.max(1_000, attempt.retryAfterMs),
+    });
+  }
+  const leased = attempt.sync;
+  const log = context.log.child({ registryId: leased.registry.id, syncRunId: leased.syncRunId });
+  const keeper = setInterval(() => {
+    deps.syncRuns.renewLease(leased.syncRunId).catch((err: unknown) => {
+      log.warn({ error: err instanceof Error ? err.message : String(err) }, "Cannot renew the sync's lease");
+    });
+  }, LEASE_RENEW_MS);
+  try {
+    await publishSyncEvent(deps, registrySyncStarted, leased, null);
+    await work({ leased, log });
+  } finally {
+    clearInterval(keeper);
+  }
 }
 
 /** Records a successful sync on its run and registry, then announces it (registry.sync.finished). */

@@ -2,6 +2,7 @@ import { chartVersionDiscovered, chartVersionRemoved } from "@charthouse/contrac
 import {
   diffSlices,
   type ChartVersionRepository,
+  type IndexedVersion,
   type StoredVersion,
   type SyncRunRepository,
   type VersionChanges,
@@ -51,9 +52,10 @@ export interface WrittenVersionChanges {
  * commits, also in the background.
  */
 export async function writeVersionChanges(deps: CatalogWriterDependencies, write: VersionChangesToWrite): Promise<WrittenVersionChanges> {
-  const { registryId, changes } = write;
+  const { registryId } = write;
+  const changes = withDownloadUrls(write.changes, write.downloadUrls);
   await deps.versions.upsertCharts(registryId, changes.charts, { complete: write.completeCharts });
-  const queue = new DownloadQueue(deps, registryId, write.downloadUrls);
+  const queue = new DownloadQueue(deps, registryId);
   const announcer = new VersionAnnouncer(deps.publisher, { organizationId: write.organizationId, registryId });
   const removable = new Map(write.stored.filter((v) => v.state !== "removed").map((v) => [v.id, v]));
   let inserted = 0;
@@ -73,4 +75,13 @@ export async function writeVersionChanges(deps: CatalogWriterDependencies, write
   await announcer.drain();
   write.working();
   return { inserted, queued };
+}
+
+/** The changes with each new or re-fetched version carrying where its archive is downloaded from. */
+function withDownloadUrls(changes: VersionChanges, downloadUrls: ReadonlyMap<string, string>): VersionChanges {
+  const withUrl = <V extends IndexedVersion>(version: V): V => ({
+    ...version,
+    downloadUrl: downloadUrls.get(`${version.chart}\u0000${version.version}`) ?? null,
+  });
+  return { ...changes, added: changes.added.map(withUrl), refetch: changes.refetch.map(withUrl) };
 }

@@ -9,8 +9,13 @@ export function commonSettings(defaultPort: number) {
     PORT: integerSetting(defaultPort, { min: 0, max: 65535 }),
     /** How many messages one copy of a service works on at once. */
     CHARTHOUSE_CONCURRENCY: integerSetting(8, { min: 1, max: 256 }),
-    /** Deliveries of one message before it goes to the dead-letter stream. */
-    CHARTHOUSE_MAX_DELIVERIES: integerSetting(8, { min: 1, max: 100 }),
+    /**
+     * How long a message that keeps failing for a passing reason is retried (counted from when it
+     * was first published) before its object is marked failed and it goes to the dead-letter stream.
+     */
+    CHARTHOUSE_GIVE_UP_AFTER_SECONDS: integerSetting(86_400, { min: 1, max: 30 * 86_400 }),
+    /** The longest wait between two retries of one message. */
+    CHARTHOUSE_RETRY_MAX_DELAY_MS: integerSetting(300_000, { min: 100, max: 3_600_000 }),
   };
 }
 
@@ -20,6 +25,8 @@ export function registryAccessSettings() {
     CHARTHOUSE_BLOCK_PRIVATE_NETWORKS: booleanSetting(false),
     CHARTHOUSE_REQUEST_TIMEOUT_MS: integerSetting(15_000, { min: 100, max: 600_000 }),
     CHARTHOUSE_BODY_TIMEOUT_MS: integerSetting(30_000, { min: 100, max: 600_000 }),
+    /** Total time of one read from a registry (index, manifest, tag list, blob, archive), body included. */
+    CHARTHOUSE_READ_DEADLINE_MS: integerSetting(300_000, { min: 500, max: 3_600_000 }),
     CHARTHOUSE_CIRCUIT_RESET_MS: integerSetting(30_000, { min: 1_000, max: 3_600_000 }),
     /** Keys that still open credentials while `npm run rotate-secret-key` moves them to CHARTHOUSE_SECRET_KEY. */
     CHARTHOUSE_PREVIOUS_SECRET_KEYS: secretKeyListSetting(),

@@ -14,6 +14,11 @@ const chartDownloadRequestedSchema = z.object({
   url: z.url(),
   /** The published sha256 (lowercase hex: the index's digest, or the OCI layer's), or null when none is published. */
   expectedDigest: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  /**
+   * How often the version was re-opened (a failed version retried, a stuck one or a dead letter
+   * sent again): a new round is a new message, never dropped as a duplicate of the last one.
+   */
+  round: z.number().int().nonnegative().default(0),
 });
 
 /** Download and verify one chart version's archive. */
@@ -21,7 +26,7 @@ export const chartDownloadRequested = defineContract({
   subject: "chart.download.requested.v1",
   stream: streams.DOWNLOADS.name,
   schema: chartDownloadRequestedSchema,
-  messageId: (p) => `${p.versionId}:download:${p.expectedDigest ?? "nodigest"}`,
+  messageId: (p) => `${p.versionId}:download:${p.expectedDigest ?? "nodigest"}${p.round > 0 ? `:${p.round}` : ""}`,
 });
 
 /** The payload of a download request. */

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { UnavailableError } from "@charthouse/errors";
+import { InputError, UnavailableError } from "@charthouse/errors";
 
 /** What repositories need from Postgres: rows from SQL, and transactions. */
 export interface SqlClient {
@@ -25,6 +25,10 @@ export function createSqlClient(url: string, options: { poolSize?: number } = {}
     },
     async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
       const client = await run(() => pool.connect());
+      // A checked-out connection that breaks (Postgres restarted) emits 'error': without a
+      // listener that would end the process. The failing query rejects and says what happened.
+      const ignoreBrokenConnection = (): void => undefined;
+      client.on("error", ignoreBrokenConnection);
       try {
         await client.query("BEGIN");
         const result = await work(clientOf(client));
@@ -34,6 +38,7 @@ export function createSqlClient(url: string, options: { poolSize?: number } = {}
         await client.query("ROLLBACK").catch(() => undefined);
         throw err;
       } finally {
+        client.off("error", ignoreBrokenConnection);
         client.release();
       }
     },
@@ -44,7 +49,7 @@ export function createSqlClient(url: string, options: { poolSize?: number } = {}
 function clientOf(client: pg.PoolClient): SqlClient {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-      return (await client.query(sql, params as unknown[])).rows as Row[];
+      return (await run(() => client.query(sql, params as unknown[]))).rows as Row[];
     },
     transaction: () => Promise.reject(new Error("Nested transactions are not supported")),
     close: () => Promise.resolve(),
@@ -57,8 +62,19 @@ async function run<T>(operation: () => Promise<T>): Promise<T> {
     return await operation();
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[123]|08\d\d\d)$/.test(code)) {
+    const message = err instanceof Error ? err.message : "";
+    const connectionLost =
+      (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[123]|08\d\d\d)$/.test(code)) ||
+      /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed/i.test(message);
+    if (connectionLost) {
       throw new UnavailableError("Postgres is unavailable", { code: "unavailable", cause: err });
+    }
+    // Text Postgres cannot store (a NUL byte, invalid UTF-8) will not store on a retry either.
+    if (code === "22021" || code === "22P05") {
+      throw new InputError(`Cannot store text that holds a NUL byte or invalid UTF-8 (${message.replaceAll("\u0000", "")})`, {
+        code: "invalid_input",
+        cause: err,
+      });
     }
     throw err;
   }

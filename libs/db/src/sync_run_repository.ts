@@ -44,8 +44,23 @@ export interface SyncResult {
   notes?: SyncNote[];
 }
 
-/** How long a fetcher holds a sync before another copy may take it over. */
-const LEASE_SECONDS = 120;
+/** What came of asking for a sync's lease. */
+export type LeaseAttempt =
+  | { kind: "leased"; sync: LeasedSync }
+  /** Another copy holds the lease and keeps renewing it: ask again after `retryAfterMs`. */
+  | { kind: "held"; retryAfterMs: number }
+  /** The run is finished or gone: nothing to do. */
+  | { kind: "done" };
+
+/**
+ * How long a fetcher holds a sync without renewing it before another copy may take it over. The
+ * holder renews it every LEASE_RENEW_MS while it works, so a copy that died frees its sync within
+ * this time, about when JetStream gives its message to another copy.
+ */
+export const LEASE_SECONDS = 30;
+
+/** How often a running sync renews its lease. */
+export const LEASE_RENEW_MS = 10_000;
 
 /** Sync runs and the sync state of registries: claims, leases, outcomes. */
 export class SyncRunRepository {
@@ -108,10 +123,10 @@ export class SyncRunRepository {
   }
 
   /**
-   * Takes the lease on a sync run for this delivery. Null when the run is finished, gone, or
-   * leased by another copy right now (a duplicate delivery).
+   * Takes the lease on a sync run for this delivery; says when another copy holds it right now
+   * (a duplicate delivery), or when the run is finished or gone.
    */
-  async lease(syncRunId: string): Promise<LeasedSync | null> {
+  async lease(syncRunId: string): Promise<LeaseAttempt> {
     const rows: RawLeased[] = await this.#db.query(`WITH leased AS (
          UPDATE sync_runs SET started_at = coalesce(started_at, now()), attempts = attempts + 1,
                 lease_until = now() + make_interval(secs => $2)
@@ -129,8 +144,14 @@ export class SyncRunRepository {
       [syncRunId, LEASE_SECONDS],
     );
     const row = rows[0];
-    if (!row) return null;
-    return {
+    if (!row) {
+      const [held] = await this.#db.query<{ remaining_ms: number }>(`SELECT greatest(0, extract(epoch FROM lease_until - now()) * 1000)::integer AS remaining_ms
+           FROM sync_runs WHERE id = $1 AND finished_at IS NULL AND lease_until >= now()`,
+        [syncRunId],
+      );
+      return held ? { kind: "held", retryAfterMs: held.remaining_ms } : { kind: "done" };
+    }
+    const sync: LeasedSync = {
       syncRunId: row.sync_run_id,
       attempts: row.attempts,
       registry: {
@@ -145,11 +166,13 @@ export class SyncRunRepository {
         credential: sealedCredentialOf(row),
       },
     };
+    return { kind: "leased", sync };
   }
 
-  /** Extends the lease while long work goes on. */
+  /** Extends the lease while the work goes on (not once a failed attempt has let it go). */
   async renewLease(syncRunId: string): Promise<void> {
-    await this.#db.query("UPDATE sync_runs SET lease_until = now() + make_interval(secs => $2) WHERE id = $1 AND finished_at IS NULL",
+    await this.#db.query(`UPDATE sync_runs SET lease_until = now() + make_interval(secs => $2)
+        WHERE id = $1 AND finished_at IS NULL AND lease_until IS NOT NULL`,
       [syncRunId, LEASE_SECONDS],
     );
   }

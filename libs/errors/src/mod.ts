@@ -16,4 +16,6 @@ export {
   UpstreamError,
   type CharthouseErrorOptions,
 } from "./charthouse_error.ts";
+export { DeferredError } from "./deferred_error.ts";
+export { hasNul, storableJson, storableText } from "./storable_text.ts";
 export { toStoredError, type StoredError } from "./stored_error.ts";

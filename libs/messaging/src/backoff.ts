@@ -22,3 +22,12 @@ export function backoffDelay(
   const jittered = exponential / 2 + random() * (exponential / 2);
   return Math.round(Math.max(jittered, options.retryAfterMs ?? 0));
 }
+
+/**
+ * The wait before deferred work is tried again: what was asked, plus up to half again of jitter
+ * so that the messages an open circuit deferred do not all come back at the same instant.
+ */
+export function deferralDelay(retryAfterMs: number, random: () => number = Math.random): number {
+  const asked = Math.max(50, retryAfterMs);
+  return Math.round(asked + random() * (asked / 2));
+}

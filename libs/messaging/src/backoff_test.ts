@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay, deferralDelay } from "./backoff.ts";
 
 describe("backoffDelay()", () => {
   it("doubles per attempt within its jitter band and stops at the cap", () => {
@@ -12,5 +12,13 @@ describe("backoffDelay()", () => {
 
   it("never retries sooner than the registry's Retry-After", () => {
     expect(backoffDelay(1, { retryAfterMs: 30_000, random: () => 0 })).toBe(30_000);
+  });
+});
+
+describe("deferralDelay()", () => {
+  it("waits what was asked plus up to half again, and at least 50 ms", () => {
+    expect(deferralDelay(2000, () => 0)).toBe(2000);
+    expect(deferralDelay(2000, () => 1)).toBe(3000);
+    expect(deferralDelay(0, () => 0)).toBe(50);
   });
 });

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import CircuitBreaker from "opossum";
-import { CharthouseError, UnavailableError, type ErrorCode } from "@charthouse/errors";
+import { CharthouseError, DeferredError, type ErrorCode } from "@charthouse/errors";
 
 /** When a host's circuit opens and for how long it stays open. */
 export interface HostBreakerOptions {
@@ -12,6 +12,19 @@ export interface HostBreakerOptions {
   minimumCalls?: number;
   /** Share of failed calls in the window above which the circuit opens, in percent. Default 50. */
   failurePercentage?: number;
+  /**
+   * Told when a host's circuit opens (with the failure that tipped it) and when it closes again:
+   * one log line each instead of one per refused call, and a cue to retry what the outage failed.
+   */
+  onStateChange?: (change: HostCircuitChange) => void;
+}
+
+/** A host's circuit that opened or closed. */
+export interface HostCircuitChange {
+  origin: string;
+  state: "open" | "closed";
+  /** The failure that opened it (on open). */
+  lastFailure: CharthouseError | undefined;
 }
 
 /** The state of one host's circuit. */
@@ -27,14 +40,14 @@ export interface HostBreakers {
   close(): void;
 }
 
-/** A call refused without being sent because its host's circuit is open. Transient. */
-export class HostCircuitOpenError extends UnavailableError {
+/**
+ * A call refused without being sent because its host's circuit is open: deferred until the
+ * circuit lets a trial call through (`retryAfterMs`), not a failed attempt.
+ */
+export class HostCircuitOpenError extends DeferredError {
   override name = "HostCircuitOpenError";
-  /** How long until the circuit lets a trial call through, in ms. */
-  readonly retryAfterMs: number;
   constructor(message: string, options: { code: ErrorCode; retryAfterMs: number; cause?: unknown }) {
-    super(message, { code: options.code, cause: options.cause });
-    this.retryAfterMs = options.retryAfterMs;
+    super(message, { code: options.code, cause: options.cause, retryAfterMs: options.retryAfterMs });
   }
 }
 
@@ -83,6 +96,10 @@ export function createHostBreakers(options: HostBreakerOptions = {}): HostBreake
     });
     breaker.on("open", () => {
       circuit.openedAt = Date.now();
+      options.onStateChange?.({ origin, state: "open", lastFailure: circuit.lastFailure });
+    });
+    breaker.on("close", () => {
+      options.onStateChange?.({ origin, state: "closed", lastFailure: undefined });
     });
     circuits.set(origin, circuit);
     return circuit;
@@ -97,7 +114,8 @@ export function createHostBreakers(options: HostBreakerOptions = {}): HostBreake
       } catch (err) {
         if (!isOpenCircuitRejection(err)) throw err;
         const last = circuit.lastFailure;
-        const retryAfterMs = Math.max(0, circuit.openedAt + resetMs - Date.now());
+        // Half-open, with its one trial call under way: ask again shortly rather than at once.
+        const retryAfterMs = Math.max(HALF_OPEN_RETRY_MS, circuit.openedAt + resetMs - Date.now());
         throw new HostCircuitOpenError(
           `Calls to ${key} are paused for ${Math.ceil(retryAfterMs / 1000)} s after repeated failures` +
             (last === undefined ? "" : ` (last: ${last.message})`),
@@ -118,6 +136,9 @@ export function createHostBreakers(options: HostBreakerOptions = {}): HostBreake
     },
   };
 }
+
+/** How long a call refused while a trial call is under way waits before it asks again. */
+const HALF_OPEN_RETRY_MS = 1_000;
 
 /** True for failures that say the host itself is in trouble. */
 function countsAgainstHost(err: unknown): boolean {

@@ -1,4 +1,5 @@
 import { cachedCloudSignIn, createCloudSignIn } from "@charthouse/cloud-signin";
+import type { Logger } from "@charthouse/logging";
 import { loginAuthorizationHeader, registryLogins, type CloudSignIn, type RegistryLogins, type SealedCredentialRow } from "@charthouse/credentials";
 import { closeRegistryAgents, createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
 
@@ -7,6 +8,8 @@ export interface RegistryAccessSettings {
   CHARTHOUSE_BLOCK_PRIVATE_NETWORKS: boolean;
   CHARTHOUSE_REQUEST_TIMEOUT_MS: number;
   CHARTHOUSE_BODY_TIMEOUT_MS: number;
+  /** Total time of one read, body included; absent in older callers, then 300 000. */
+  CHARTHOUSE_READ_DEADLINE_MS?: number | undefined;
   CHARTHOUSE_CIRCUIT_RESET_MS: number;
   CHARTHOUSE_SECRET_KEY?: string | undefined;
   CHARTHOUSE_PREVIOUS_SECRET_KEYS?: string | undefined;
@@ -24,7 +27,9 @@ export interface RegistryAccess {
   /** The Authorization header for a registry's credential (or none), for HTTP chart repositories. */
   authorize(credential: SealedCredentialRow | null, registryUrl: string): Promise<string | undefined>;
   /** Time and destination limits of every request. */
-  request: { timeoutMs: number; bodyTimeoutMs: number; blockPrivateNetworks: boolean };
+  request: { timeoutMs: number; bodyTimeoutMs: number; deadlineMs: number; blockPrivateNetworks: boolean };
+  /** Calls `listener` with a host's origin whenever its circuit closes after an outage. */
+  onCircuitClosed(listener: (origin: string) => void): void;
   /** Stops the breakers' timer and closes the registry connection pools (graceful shutdown). */
   close(): Promise<void>;
 }
@@ -34,8 +39,23 @@ export interface RegistryAccess {
  * through @charthouse/cloud-signin with a token cache shared by the service's handlers, unless
  * `cloudSignIn` replaces it (tests).
  */
-export function registryAccess(settings: RegistryAccessSettings, options: { cloudSignIn?: CloudSignIn } = {}): RegistryAccess {
-  const breakers = createHostBreakers({ resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS });
+export function registryAccess(
+  settings: RegistryAccessSettings,
+  options: { cloudSignIn?: CloudSignIn; log?: Logger } = {},
+): RegistryAccess {
+  const closedListeners: ((origin: string) => void)[] = [];
+  const breakers = createHostBreakers({
+    resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS,
+    onStateChange(change) {
+      if (change.state === "open") {
+        const failure = change.lastFailure === undefined ? {} : { code: change.lastFailure.code, error: change.lastFailure.message };
+        options.log?.warn({ host: change.origin, pausedMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS, ...failure }, "Registry host keeps failing; calls to it paused");
+      } else {
+        options.log?.info({ host: change.origin }, "Registry host answers again; calls to it resumed");
+        for (const listener of closedListeners) listener(change.origin);
+      }
+    },
+  });
   const cloudSignIn =
     options.cloudSignIn ??
     cachedCloudSignIn(
@@ -62,7 +82,11 @@ export function registryAccess(settings: RegistryAccessSettings, options: { clou
     request: {
       timeoutMs: settings.CHARTHOUSE_REQUEST_TIMEOUT_MS,
       bodyTimeoutMs: settings.CHARTHOUSE_BODY_TIMEOUT_MS,
+      deadlineMs: settings.CHARTHOUSE_READ_DEADLINE_MS ?? 300_000,
       blockPrivateNetworks: settings.CHARTHOUSE_BLOCK_PRIVATE_NETWORKS,
+    },
+    onCircuitClosed(listener) {
+      closedListeners.push(listener);
     },
     async close() {
       breakers.close();

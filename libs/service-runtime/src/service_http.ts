@@ -32,6 +32,11 @@ export async function startServiceHttp(options: {
   const metrics = options.metrics ?? new Registry();
   metrics.setDefaultLabels({ service: options.service });
   collectDefaultMetrics({ register: metrics });
+  // prom-client names three gauges *_total, which Prometheus keeps for counters (promtool check
+  // metrics refuses them); nodejs_active_{handles,requests,resources}{type} keep the same counts.
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    metrics.removeSingleMetric(name);
+  }
 
   const app = express();
   app.disable("x-powered-by");
@@ -42,7 +47,7 @@ export async function startServiceHttp(options: {
     const results = await Promise.all(
       Object.entries(options.readiness).map(async ([name, check]) => {
         try {
-          await check();
+          await withinReadinessTimeout(check());
           return [name, "ok"] as const;
         } catch (err) {
           return [name, err instanceof Error ? err.message : String(err)] as const;
@@ -74,4 +79,19 @@ export async function startServiceHttp(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+/** A dependency that does not answer within this time is reported as not ready. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+async function withinReadinessTimeout(check: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -8,6 +8,8 @@ import {
   ensureStream,
   Publisher,
   runConsumer,
+  watchConnection,
+  type ConnectionState,
   type JetStreamClient,
   type MessageHandler,
   type NatsConnection,
@@ -22,6 +24,8 @@ import type { StartedService } from "./run_service.ts";
 export interface ServiceConnections {
   db: SqlClient;
   nats: NatsConnection;
+  /** Whether NATS is connected right now (false while the client reconnects). */
+  natsState: ConnectionState;
   js: JetStreamClient;
   publisher: Publisher;
   archives: ArchiveStore;
@@ -34,7 +38,8 @@ export interface WorkerSettings {
   NATS_URL: string;
   PORT: number;
   CHARTHOUSE_CONCURRENCY: number;
-  CHARTHOUSE_MAX_DELIVERIES: number;
+  CHARTHOUSE_GIVE_UP_AFTER_SECONDS: number;
+  CHARTHOUSE_RETRY_MAX_DELAY_MS: number;
 }
 
 /**
@@ -58,7 +63,7 @@ export async function openConnections(
   for (const stream of Object.values(streams)) await ensureStream(jsm, stream);
   const js = nats.jetstream();
   const archives = await ArchiveStore.open(js, archiveBucket);
-  return { db, nats, js, publisher: new Publisher(js), archives, log };
+  return { db, nats, natsState: watchConnection(nats, log), js, publisher: new Publisher(js), archives, log };
 }
 
 /** Starts the health endpoints with the two readiness checks every service has. */
@@ -78,6 +83,8 @@ export async function startHealthEndpoints(
       },
       nats: async () => {
         if (connections.nats.isClosed()) throw new Error("NATS connection closed");
+        // While the client reconnects, a flush would wait for the server to come back.
+        if (!connections.natsState.connected) throw new Error("NATS connection lost; reconnecting");
         await connections.nats.flush();
       },
     },
@@ -105,7 +112,8 @@ export async function startWorkerService<S extends z.ZodType>(options: {
     stream: handler.contract.stream,
     durable: options.durable,
     filterSubject: handler.contract.subject,
-    ackWaitMs: options.ackWaitMs ?? 60_000,
+    // The heartbeat says working() every 10 s: a copy that died gives its messages back within 30 s.
+    ackWaitMs: options.ackWaitMs ?? 30_000,
     maxAckPending: 10_000,
   });
   const metrics = new MetricsRegistry();
@@ -114,7 +122,8 @@ export async function startWorkerService<S extends z.ZodType>(options: {
     stream: handler.contract.stream,
     durable: options.durable,
     concurrency: options.settings.CHARTHOUSE_CONCURRENCY,
-    maxDeliveries: options.settings.CHARTHOUSE_MAX_DELIVERIES,
+    giveUpAfterMs: options.settings.CHARTHOUSE_GIVE_UP_AFTER_SECONDS * 1000,
+    backoff: { baseMs: Math.min(1_000, options.settings.CHARTHOUSE_RETRY_MAX_DELAY_MS), maxMs: options.settings.CHARTHOUSE_RETRY_MAX_DELAY_MS },
     log: options.log,
   });
   const http = await startHealthEndpoints(options.service, options.settings, connections, { metrics });

@@ -6,8 +6,16 @@ import {
   verifiableDigest,
   type ChartDownloadRequested,
 } from "@charthouse/contracts";
-import { lockBusy, withTryLock, type ChartVersionRepository, type SqlClient, type VersionWork } from "@charthouse/db";
-import { IntegrityError, toStoredError, UnavailableError } from "@charthouse/errors";
+import {
+  archiveStoreLockKey,
+  lockBusy,
+  withSharedLocks,
+  withTryLock,
+  type ChartVersionRepository,
+  type SqlClient,
+  type VersionWork,
+} from "@charthouse/db";
+import { DeferredError, IntegrityError, toStoredError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import type { z } from "zod";
 import { openArchive, type ArchiveSources } from "./archive_source.ts";
@@ -22,36 +30,40 @@ export interface DownloadChartDependencies {
   sources: ArchiveSources;
 }
 
+/** How long a delivery waits while another copy downloads the same archive for the same registry. */
+const BUSY_RETRY_MS = 2_000;
+
 /**
  * Streams a chart archive, hashing it as it arrives, checks the published digest, and stores it
  * under its sha256. An archive already stored under the published digest is not downloaded again.
+ * The version is marked downloaded and chart.downloaded published after; a delivery that finds
+ * the version already downloaded publishes chart.downloaded again (its id makes that a no-op when
+ * it went out), so a crash or a broker outage between the two loses nothing.
  */
 export function downloadChartHandler(deps: DownloadChartDependencies): MessageHandler<z.ZodType<ChartDownloadRequested>> {
   return {
     contract: chartDownloadRequested,
     async handle(payload: ChartDownloadRequested, context: DeliveryContext): Promise<void> {
       const work = await deps.versions.work(payload.versionId);
-      if (!work || work.state !== "discovered" || verifiableDigest(work.digest) !== payload.expectedDigest) {
+      if (work?.state === "downloaded" && work.archiveSha256 !== null && work.size !== null) {
+        context.log.info("Version already downloaded; announcing it again");
+        await announceDownloaded(deps, work.registry.id, work.id, { sha256: work.archiveSha256, size: work.size });
+        return;
+      }
+      if (!work || work.state !== "discovered" || verifiableDigest(work.digest) !== payload.expectedDigest || payload.round < work.requeues) {
         context.log.info({ state: work?.state ?? "gone" }, "Version is not waiting for this download; skipped");
         return;
       }
       const stored = await storeArchive(deps, payload, work, context);
       if (stored === lockBusy) {
-        throw new ArchiveBusyError(`Another copy is downloading the archive of ${payload.chart}@${payload.version}`);
-      }
-      const { sha256, size } = stored;
-      if (await deps.versions.markDownloaded(payload.versionId, sha256, size)) {
-        await deps.publisher.publish(chartDownloaded, {
-          registryId: payload.registryId,
-          versionId: payload.versionId,
-          archiveSha256: sha256,
-          size: size,
+        throw new DeferredError(`Another copy is downloading the archive of ${payload.chart}@${payload.version} from this registry`, {
+          code: "unavailable",
+          retryAfterMs: BUSY_RETRY_MS,
         });
       }
+      if (stored.marked) await announceDownloaded(deps, payload.registryId, payload.versionId, stored);
     },
     async onRetry(payload: ChartDownloadRequested, error: unknown): Promise<void> {
-      // Waiting for another copy's download of the same archive is not a failure of this version.
-      if (error instanceof ArchiveBusyError) return;
       await deps.versions.recordRetry(payload.versionId, toStoredError(error));
     },
     async onGiveUp(payload: ChartDownloadRequested, error: unknown): Promise<void> {
@@ -73,36 +85,64 @@ export function downloadChartHandler(deps: DownloadChartDependencies): MessageHa
   };
 }
 
-/** Thrown (and retried shortly) while another copy downloads the same archive. */
-class ArchiveBusyError extends UnavailableError {
-  override name = "ArchiveBusyError";
-  constructor(message: string) {
-    super(message, { code: "unavailable" });
-  }
+async function announceDownloaded(
+  deps: DownloadChartDependencies,
+  registryId: string,
+  versionId: string,
+  archive: { sha256: string; size: number },
+): Promise<void> {
+  await deps.publisher.publish(chartDownloaded, { registryId, versionId, archiveSha256: archive.sha256, size: archive.size });
+}
+
+/** A stored archive, and whether this delivery moved its version to `downloaded`. */
+interface StoredArchive {
+  sha256: string;
+  size: number;
+  marked: boolean;
 }
 
 /**
- * The archive's sha256 and size, downloading it only if no archive with the published digest is
- * stored. A lock per digest, across every copy of the downloader, means one download per archive.
+ * Stores the archive (downloading it only if no archive with the published digest is stored)
+ * and marks the version downloaded. A lock per registry and digest, across every copy of the
+ * downloader, means one download per archive and registry; other registries never wait for it,
+ * so a slow or hostile registry cannot hold up another's version of the same chart. The shared
+ * store lock keeps the archive from being collected until the version points to it.
  */
 async function storeArchive(
   deps: DownloadChartDependencies,
   payload: ChartDownloadRequested,
   work: VersionWork,
   context: DeliveryContext,
-): Promise<{ sha256: string; size: number } | typeof lockBusy> {
+): Promise<StoredArchive | typeof lockBusy> {
   const digest = payload.expectedDigest;
-  const fetchAndStore = async (): Promise<{ sha256: string; size: number }> => {
-    const size = digest === null ? null : await deps.archives.sizeOf(digest);
-    if (digest !== null && size !== null) {
-      context.log.info({ sha256: digest }, "Archive already stored; not downloaded again");
-      return { sha256: digest, size };
-    }
+  if (digest === null) {
+    // Nothing published to check against: the archive is named by what arrives.
     const downloaded = await download(deps, payload, work, context);
-    await deps.archives.put(downloaded.sha256, downloaded.bytes);
-    return { sha256: downloaded.sha256, size: downloaded.bytes.byteLength };
-  };
-  return digest === null ? await fetchAndStore() : await withTryLock(deps.db, `archive:${digest}`, fetchAndStore);
+    return await withSharedLocks(deps.db, [archiveStoreLockKey(downloaded.sha256)], () => putAndMark(deps, payload, downloaded));
+  }
+  return await withTryLock(
+    deps.db,
+    `archive:${work.registry.id}:${digest}`,
+    async () => {
+      const size = await deps.archives.sizeOf(digest);
+      if (size !== null) {
+        context.log.info({ sha256: digest }, "Archive already stored; not downloaded again");
+        return { sha256: digest, size, marked: await deps.versions.markDownloaded(payload.versionId, digest, size) };
+      }
+      return await putAndMark(deps, payload, await download(deps, payload, work, context));
+    },
+    { shared: [archiveStoreLockKey(digest)] },
+  );
+}
+
+async function putAndMark(
+  deps: DownloadChartDependencies,
+  payload: ChartDownloadRequested,
+  downloaded: { sha256: string; bytes: Uint8Array },
+): Promise<StoredArchive> {
+  await deps.archives.put(downloaded.sha256, downloaded.bytes);
+  const size = downloaded.bytes.byteLength;
+  return { sha256: downloaded.sha256, size, marked: await deps.versions.markDownloaded(payload.versionId, downloaded.sha256, size) };
 }
 
 async function download(

@@ -1,5 +1,5 @@
 import { syncRequestedHttp, type SyncRequested } from "@charthouse/contracts";
-import { finishSync, startSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
+import { finishSync, runLeasedSync, syncFailureHandling, writeVersionChanges, type StartedSync } from "@charthouse/catalog";
 import {
   diffVersions,
   isEmptyDiff,
@@ -36,65 +36,67 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
   return {
     contract: syncRequestedHttp,
     async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      const started = await startSync(deps, payload, context);
-      if (started === null) return;
-      const { leased, log } = started;
-      const registry = leased.registry;
-
-      const phases = new PhaseTimer();
-      const indexUrl = indexUrlOf(registry.url);
-      const auth = await deps.access.authorize(registry.credential, registry.url);
-      const fetched = await deps.access.breakers.run(indexUrl.origin, () =>
-        fetchIndex(indexUrl, {
-          validators: { etag: registry.etag, lastModified: registry.lastModified },
-          auth,
-          repositoryUrl: registry.url,
-          maxBytes: deps.limits.maxIndexBytes,
-          ...deps.access.request,
-        }),
-      );
-
-      const unchanged = (result: Partial<SyncResult>): SyncResult => ({
-        outcome: "unchanged",
-        httpStatus: fetched.status,
-        bytes: 0,
-        chartsSeen: null,
-        versionsAdded: 0,
-        versionsRemoved: 0,
-        etag: registry.etag,
-        lastModified: registry.lastModified,
-        contentHash: registry.contentHash,
-        ...result,
-      });
-
-      if (!fetched.changed) {
-        await finishSync(deps, leased, unchanged({}));
-        log.info("Index not modified (304)");
-        return;
-      }
-      const contentHash = indexContentHash(fetched.body);
-      const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
-      if (contentHash === registry.contentHash) {
-        await finishSync(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
-        log.info("Index content unchanged (same content hash)");
-        return;
-      }
-
-      phases.mark("fetch");
-      const applied = await applyIndex(deps, leased, fetched.body, fetched.url, context, phases);
-      await finishSync(deps, leased, {
-        outcome: applied.changed ? "updated" : "unchanged",
-        httpStatus: fetched.status,
-        bytes: fetched.body.byteLength,
-        chartsSeen: applied.charts,
-        versionsAdded: applied.added,
-        versionsRemoved: applied.removed,
-        ...validators,
-      });
-      log.info({ ...applied, phasesMs: phases.durations() }, "Index synced");
+      await runLeasedSync(deps, payload, context, (started) => syncIndex(deps, started, context));
     },
     ...syncFailureHandling(deps),
   };
+}
+
+/** One leased sync of an HTTP chart repository. */
+async function syncIndex(deps: SyncHttpRegistryDependencies, { leased, log }: StartedSync, context: DeliveryContext): Promise<void> {
+  const registry = leased.registry;
+
+  const phases = new PhaseTimer();
+  const indexUrl = indexUrlOf(registry.url);
+  const auth = await deps.access.authorize(registry.credential, registry.url);
+  const fetched = await deps.access.breakers.run(indexUrl.origin, () =>
+    fetchIndex(indexUrl, {
+      validators: { etag: registry.etag, lastModified: registry.lastModified },
+      auth,
+      repositoryUrl: registry.url,
+      maxBytes: deps.limits.maxIndexBytes,
+      ...deps.access.request,
+    }),
+  );
+
+  const unchanged = (result: Partial<SyncResult>): SyncResult => ({
+    outcome: "unchanged",
+    httpStatus: fetched.status,
+    bytes: 0,
+    chartsSeen: null,
+    versionsAdded: 0,
+    versionsRemoved: 0,
+    etag: registry.etag,
+    lastModified: registry.lastModified,
+    contentHash: registry.contentHash,
+    ...result,
+  });
+
+  if (!fetched.changed) {
+    await finishSync(deps, leased, unchanged({}));
+    log.info("Index not modified (304)");
+    return;
+  }
+  const contentHash = indexContentHash(fetched.body);
+  const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
+  if (contentHash === registry.contentHash) {
+    await finishSync(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
+    log.info("Index content unchanged (same content hash)");
+    return;
+  }
+
+  phases.mark("fetch");
+  const applied = await applyIndex(deps, leased, fetched.body, fetched.url, context, phases);
+  await finishSync(deps, leased, {
+    outcome: applied.changed ? "updated" : "unchanged",
+    httpStatus: fetched.status,
+    bytes: fetched.body.byteLength,
+    chartsSeen: applied.charts,
+    versionsAdded: applied.added,
+    versionsRemoved: applied.removed,
+    ...validators,
+  });
+  log.info({ ...applied, phasesMs: phases.durations() }, "Index synced");
 }
 
 /** What applying an index changed, for the sync run and its log line. */

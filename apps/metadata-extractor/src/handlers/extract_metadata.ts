@@ -1,7 +1,8 @@
 import { readChartArchive, type ChartArchiveLimits } from "@charthouse/chart-archive";
 import { chartDownloaded, chartVersionFailed, chartVersionReady, type ChartDownloaded } from "@charthouse/contracts";
 import type { ChartVersionRepository } from "@charthouse/db";
-import { InputError, toStoredError, UnavailableError } from "@charthouse/errors";
+import { queueReopenedVersions } from "@charthouse/catalog";
+import { InputError, toStoredError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import type { z } from "zod";
 
@@ -15,7 +16,8 @@ export interface ExtractMetadataDependencies {
 
 /**
  * Reads Chart.yaml, README, values.yaml and values.schema.json out of a stored archive and
- * makes the version `ready`. An archive that is not a valid chart makes it `failed` at once.
+ * makes the version `ready`. An archive that is not a valid chart makes it `failed` at once; one
+ * missing from the store sends the version back to be downloaded again.
  */
 export function extractMetadataHandler(deps: ExtractMetadataDependencies): MessageHandler<z.ZodType<ChartDownloaded>> {
   return {
@@ -28,9 +30,11 @@ export function extractMetadataHandler(deps: ExtractMetadataDependencies): Messa
       }
       const bytes = await deps.archives.get(payload.archiveSha256);
       if (!bytes) {
-        throw new UnavailableError(`Archive ${payload.archiveSha256} of ${work.chart}@${work.version} is not in the store yet`, {
-          code: "unavailable",
-        });
+        // The store lost it (or it was collected by mistake): fetch it again rather than wait for ever.
+        const reopened = await deps.versions.reopen([payload.versionId]);
+        await queueReopenedVersions(deps.publisher, reopened);
+        context.log.warn({ sha256: payload.archiveSha256 }, "Archive missing from the store; version queued for download again");
+        return;
       }
       const contents = await readChartArchive(bytes, deps.limits);
       if (contents.chartName !== work.chart) {

@@ -1,4 +1,4 @@
-import { chartOfVersions, finishSync, startSync, syncFailureHandling, writeVersionChanges } from "@charthouse/catalog";
+import { chartOfVersions, finishSync, runLeasedSync, syncFailureHandling, writeVersionChanges, type StartedSync } from "@charthouse/catalog";
 import { syncRequestedOci, type SyncRequested } from "@charthouse/contracts";
 import {
   diffVersions,
@@ -44,104 +44,111 @@ export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): Messa
   return {
     contract: syncRequestedOci,
     async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      const started = await startSync(deps, payload, context);
-      if (started === null) return;
-      const { leased, log } = started;
-      const registry = leased.registry;
-
-      const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
-      const session = deps.client.session(reference, registry.credential);
-      const notes = new SyncNotes();
-      const [stored, states] = await Promise.all([
-        deps.versions.storedOciVersions(registry.id),
-        deps.repositories.forRegistry(registry.id),
-      ]);
-      const listed = await chartRepositories(session, reference, {
-        concurrency: deps.settings.repositoryConcurrency,
-        // The last sync found repositories under the path, not the path itself: a namespace.
-        knownNamespace: states.size > 0 && !states.has(reference.path),
-      });
-      context.working();
-
-      const storedByChart = groupByChart(stored);
-      const now = new Date();
-      const readings = await mapConcurrent(chartRepositoriesByName(listed, notes), deps.settings.repositoryConcurrency, async ({ listing, chart }) => {
-        const state = states.get(listing.repository);
-        const recheckDue = state === undefined || now.getTime() - state.recheckedAt.getTime() >= deps.settings.recheckSeconds * 1000;
-        const reading = await readRepository(
-          session,
-          reference,
-          {
-            repository: listing.repository,
-            chart,
-            tags: listing.tags,
-            stored: storedByChart.get(chart) ?? [],
-            state,
-            // "Sync now" always looks for re-pushed tags; scheduled syncs do every recheckSeconds.
-            recheck: payload.trigger === "manual" || recheckDue,
-          },
-          { concurrency: deps.settings.manifestConcurrency, notes, now },
-        );
-        context.working();
-        return reading;
-      });
-      if (session.rateLimitWaits > 0) {
-        notes.add("rate_limited", `The registry's rate limit slowed this sync down ${session.rateLimitWaits} time(s)`);
-      }
-
-      const charts = catalogueCharts(readings, storedByChart);
-      const changes = diffVersions(
-        charts,
-        readings.flatMap((r) => r.versions),
-        stored,
-      );
-      const changed = !isEmptyDiff(changes);
-      if (changed || readings.some((r) => r.read)) {
-        await writeVersionChanges(deps, {
-          organizationId: registry.organizationId,
-          registryId: registry.id,
-          syncRunId: leased.syncRunId,
-          attempts: leased.attempts,
-          changes,
-          stored,
-          downloadUrls: new Map(readings.flatMap((r) => [...r.downloadUrls])),
-          completeCharts: true,
-          working: () => context.working(),
-        });
-      }
-      // Remembered last: a crash before this point reads the repositories again.
-      await deps.repositories.replace(
-        registry.id,
-        readings.filter((r) => r.read).map((r) => r.state),
-        readings.map((r) => r.state.name),
-      );
-      const result: SyncResult = {
-        outcome: changed ? "updated" : "unchanged",
-        httpStatus: null,
-        bytes: 0,
-        chartsSeen: charts.filter((c) => c.versions > 0).length,
-        versionsAdded: changes.added.length,
-        versionsRemoved: changes.removedIds.length,
-        etag: null,
-        lastModified: null,
-        contentHash: null,
-        notes: notes.list(),
-      };
-      await finishSync(deps, leased, result);
-      log.info(
-        {
-          repositories: listed.length,
-          read: readings.filter((r) => r.read).length,
-          added: changes.added.length,
-          refetched: changes.refetch.length,
-          removed: changes.removedIds.length,
-          notes: result.notes,
-        },
-        "OCI registry synced",
-      );
+      await runLeasedSync(deps, payload, context, (started) => syncRegistry(deps, started, payload, context));
     },
     ...syncFailureHandling(deps),
   };
+}
+
+/** One leased sync of an OCI registry. */
+async function syncRegistry(
+  deps: SyncOciRegistryDependencies,
+  { leased, log }: StartedSync,
+  payload: SyncRequested,
+  context: DeliveryContext,
+): Promise<void> {
+  const registry = leased.registry;
+
+  const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
+  const session = deps.client.session(reference, registry.credential);
+  const notes = new SyncNotes();
+  const [stored, states] = await Promise.all([
+    deps.versions.storedOciVersions(registry.id),
+    deps.repositories.forRegistry(registry.id),
+  ]);
+  const listed = await chartRepositories(session, reference, {
+    concurrency: deps.settings.repositoryConcurrency,
+    // The last sync found repositories under the path, not the path itself: a namespace.
+    knownNamespace: states.size > 0 && !states.has(reference.path),
+  });
+  context.working();
+
+  const storedByChart = groupByChart(stored);
+  const now = new Date();
+  const readings = await mapConcurrent(chartRepositoriesByName(listed, notes), deps.settings.repositoryConcurrency, async ({ listing, chart }) => {
+    const state = states.get(listing.repository);
+    const recheckDue = state === undefined || now.getTime() - state.recheckedAt.getTime() >= deps.settings.recheckSeconds * 1000;
+    const reading = await readRepository(
+      session,
+      reference,
+      {
+        repository: listing.repository,
+        chart,
+        tags: listing.tags,
+        stored: storedByChart.get(chart) ?? [],
+        state,
+        // "Sync now" always looks for re-pushed tags; scheduled syncs do every recheckSeconds.
+        recheck: payload.trigger === "manual" || recheckDue,
+      },
+      { concurrency: deps.settings.manifestConcurrency, notes, now },
+    );
+    context.working();
+    return reading;
+  });
+  if (session.rateLimitWaits > 0) {
+    notes.add("rate_limited", `The registry's rate limit slowed this sync down ${session.rateLimitWaits} time(s)`);
+  }
+
+  const charts = catalogueCharts(readings, storedByChart);
+  const changes = diffVersions(
+    charts,
+    readings.flatMap((r) => r.versions),
+    stored,
+  );
+  const changed = !isEmptyDiff(changes);
+  if (changed || readings.some((r) => r.read)) {
+    await writeVersionChanges(deps, {
+      organizationId: registry.organizationId,
+      registryId: registry.id,
+      syncRunId: leased.syncRunId,
+      attempts: leased.attempts,
+      changes,
+      stored,
+      downloadUrls: new Map(readings.flatMap((r) => [...r.downloadUrls])),
+      completeCharts: true,
+      working: () => context.working(),
+    });
+  }
+  // Remembered last: a crash before this point reads the repositories again.
+  await deps.repositories.replace(
+    registry.id,
+    readings.filter((r) => r.read).map((r) => r.state),
+    readings.map((r) => r.state.name),
+  );
+  const result: SyncResult = {
+    outcome: changed ? "updated" : "unchanged",
+    httpStatus: null,
+    bytes: 0,
+    chartsSeen: charts.filter((c) => c.versions > 0).length,
+    versionsAdded: changes.added.length,
+    versionsRemoved: changes.removedIds.length,
+    etag: null,
+    lastModified: null,
+    contentHash: null,
+    notes: notes.list(),
+  };
+  await finishSync(deps, leased, result);
+  log.info(
+    {
+      repositories: listed.length,
+      read: readings.filter((r) => r.read).length,
+      added: changes.added.length,
+      refetched: changes.refetch.length,
+      removed: changes.removedIds.length,
+      notes: result.notes,
+    },
+    "OCI registry synced",
+  );
 }
 
 /**

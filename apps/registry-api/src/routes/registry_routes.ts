@@ -93,7 +93,7 @@ export function registryRoutes(context: ApiContext): Router {
     const id = pathId(req.params.id, "registry");
     await registryKind(db, authOf(res).organizationId, id);
     const run = await requestSync(db, context.publisher, { registryId: id, trigger: "manual" });
-    res.status(202).json({ sync_id: run.syncRunId });
+    res.status(202).json({ sync_id: run.syncRunId, versions_retried: run.versionsRetried });
   });
 
   router.get("/registries/:id/syncs", async (req, res) => {

@@ -2,6 +2,15 @@ import type { SyncRunRepository } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 import type { Publisher } from "@charthouse/messaging";
 import { publishSyncRequests } from "./publish_sync_requests.ts";
+import { recoverVersions, type RecoverableVersions, type VersionRecoveryOptions } from "./version_recovery.ts";
+
+/** What the scheduler loop reads, writes and publishes. */
+export interface SchedulerLoopDependencies {
+  syncRuns: Pick<SyncRunRepository, "claimDue" | "findStalled">;
+  versions: RecoverableVersions;
+  publisher: Publisher;
+  log: Logger;
+}
 
 /** Options of the scheduler loop. */
 export interface SchedulerLoopOptions {
@@ -9,6 +18,9 @@ export interface SchedulerLoopOptions {
   batch: number;
   republishAfterSeconds: number;
   abandonAfterSeconds: number;
+  /** How often stalled syncs and stuck or failed versions are looked for. */
+  recoveryIntervalMs: number;
+  recovery: Omit<VersionRecoveryOptions, "batch">;
 }
 
 /** A running scheduler loop. */
@@ -18,17 +30,14 @@ export interface SchedulerLoop {
 
 /**
  * Every tick: claim due registries (as many batches as are due) and publish their sync
- * requests; every minute, publish again the syncs whose message was lost. Claims are row locks,
- * so any number of schedulers can run this at once.
+ * requests; every recovery interval, publish again the syncs whose message was lost, and the
+ * next message of versions stuck on their way, and re-open versions failed for a passing reason.
+ * Claims are row locks, so any number of schedulers can run this at once.
  */
-export function startSchedulerLoop(
-  syncRuns: SyncRunRepository,
-  publisher: Publisher,
-  log: Logger,
-  options: SchedulerLoopOptions,
-): SchedulerLoop {
+export function startSchedulerLoop(deps: SchedulerLoopDependencies, options: SchedulerLoopOptions): SchedulerLoop {
+  const { syncRuns, publisher, log } = deps;
   let stopped = false;
-  let lastStalledCheck = 0;
+  let lastRecovery = 0;
   let wake: (() => void) | undefined;
 
   const tick = async (): Promise<void> => {
@@ -39,13 +48,16 @@ export function startSchedulerLoop(
       log.debug({ count: due.length }, "Published scheduled syncs");
       if (due.length < options.batch || stopped) break;
     }
-    if (Date.now() - lastStalledCheck > 60_000) {
-      lastStalledCheck = Date.now();
+    if (Date.now() - lastRecovery > options.recoveryIntervalMs) {
+      lastRecovery = Date.now();
       const stalled = await syncRuns.findStalled(options);
       if (stalled.length > 0) {
         await publishSyncRequests(publisher, stalled);
         log.warn({ count: stalled.length }, "Published stalled syncs again");
       }
+      const recovered = await recoverVersions(deps.versions, publisher, { ...options.recovery, batch: options.batch });
+      if (recovered.republished > 0) log.warn({ count: recovered.republished }, "Published the next step of stuck versions again");
+      if (recovered.retried > 0) log.info({ count: recovered.retried }, "Queued failed versions for another try");
     }
   };
 
@@ -54,7 +66,7 @@ export function startSchedulerLoop(
       try {
         await tick();
       } catch (err) {
-        log.error({ err }, "Scheduler tick failed; trying again next tick");
+        log.error({ error: err instanceof Error ? err.message : String(err) }, "Scheduler tick failed; trying again next tick");
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.tickMs);

@@ -22,6 +22,10 @@ export interface ChartVersion {
   ociReference: string | null;
   /** The OCI manifest digest the version was read from (sha256:...), to notice a re-pushed tag. */
   manifestDigest: string | null;
+  /** Where the archive is fetched from: an http(s) URL, or oci://HOST/REPOSITORY@sha256:HEX. */
+  downloadUrl: string | null;
+  /** How often the version was re-opened (stuck, failed and retried, replayed). */
+  requeues: number;
   archiveSha256: string | null;
   size: string | null;
   indexMetadata: Record<string, unknown>;
@@ -54,6 +58,8 @@ export const ChartVersionEntity = new EntitySchema<ChartVersion>({
     urls: { type: "text", array: true },
     ociReference: { name: "oci_reference", type: "text", nullable: true },
     manifestDigest: { name: "manifest_digest", type: "text", nullable: true },
+    downloadUrl: { name: "download_url", type: "text", nullable: true },
+    requeues: { type: "integer", default: 0 },
     archiveSha256: { name: "archive_sha256", type: "text", nullable: true },
     size: { type: "bigint", nullable: true },
     indexMetadata: { name: "index_metadata", type: "jsonb" },

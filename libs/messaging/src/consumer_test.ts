@@ -1,0 +1,162 @@
+import { defineContract } from "@charthouse/contracts";
+import { DeferredError, InputError, UpstreamError } from "@charthouse/errors";
+import { createLogger } from "@charthouse/logging";
+import type { JetStreamClient, JsMsg } from "nats";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { runConsumer, type MessageHandler } from "./consumer.ts";
+
+const contract = defineContract({
+  subject: "test.work.v1",
+  stream: "TEST",
+  schema: z.object({ id: z.string() }),
+  messageId: (p) => p.id,
+});
+
+/** What the loop did with one fake delivery. */
+interface Settled {
+  outcome: "ack" | "nak" | "term";
+  delayMs?: number | undefined;
+}
+
+/** A delivery of `payload`, first published `ageMs` ago, delivered for the `attempt`th time. */
+function fakeMessage(payload: unknown, options: { attempt?: number; ageMs?: number } = {}): { msg: JsMsg; settled: Promise<Settled> } {
+  let settle: (s: Settled) => void = () => undefined;
+  const settled = new Promise<Settled>((resolve) => (settle = resolve));
+  const body = JSON.stringify(payload);
+  const msg = {
+    subject: contract.subject,
+    seq: 1,
+    headers: undefined,
+    info: {
+      stream: "TEST",
+      redeliveryCount: options.attempt ?? 1,
+      timestampNanos: (Date.now() - (options.ageMs ?? 0)) * 1e6,
+    },
+    json: () => JSON.parse(body) as unknown,
+    string: () => body,
+    ack: () => settle({ outcome: "ack" }),
+    nak: (delayMs?: number) => settle({ outcome: "nak", delayMs }),
+    term: () => settle({ outcome: "term" }),
+    working: () => undefined,
+  };
+  return { msg: msg as unknown as JsMsg, settled };
+}
+
+/** A JetStream client whose consumer hands out `messages` and that records dead letters. */
+function fakeJetStream(messages: JsMsg[]): { js: JetStreamClient; deadLetters: { subject: string; record: Record<string, unknown> }[] } {
+  const deadLetters: { subject: string; record: Record<string, unknown> }[] = [];
+  const js = {
+    consumers: {
+      get: () =>
+        Promise.resolve({
+          consume: () =>
+            Promise.resolve({
+              async *[Symbol.asyncIterator]() {
+                yield* messages;
+                await new Promise(() => undefined);
+              },
+              close: () => Promise.resolve(),
+            }),
+        }),
+    },
+    publish: (subject: string, data: Uint8Array) => {
+      deadLetters.push({ subject, record: JSON.parse(new TextDecoder().decode(data)) as Record<string, unknown> });
+      return Promise.resolve({ seq: deadLetters.length, duplicate: false, stream: "CHARTHOUSE_DEAD_LETTERS" });
+    },
+  };
+  return { js: js as unknown as JetStreamClient, deadLetters };
+}
+
+/** Runs one delivery through the loop with `handler`; returns what became of it. */
+async function deliver(
+  handler: Partial<MessageHandler<typeof contract.schema>> & Pick<MessageHandler<typeof contract.schema>, "handle">,
+  message: { msg: JsMsg; settled: Promise<Settled> },
+) {
+  const { js, deadLetters } = fakeJetStream([message.msg]);
+  const calls: string[] = [];
+  const consumer = await runConsumer(
+    js,
+    {
+      contract,
+      onRetry: () => {
+        calls.push("onRetry");
+        return Promise.resolve();
+      },
+      onGiveUp: () => {
+        calls.push("onGiveUp");
+        return Promise.resolve();
+      },
+      ...handler,
+    },
+    { stream: "TEST", durable: "test", concurrency: 1, giveUpAfterMs: 60_000, log: createLogger("test", { level: "silent" }) },
+  );
+  const settled = await message.settled;
+  void consumer.stop();
+  return { settled, calls, deadLetters };
+}
+
+describe("runConsumer()", () => {
+  it("acks a delivery once its handler resolves", async () => {
+    const { settled, calls } = await deliver({ handle: () => Promise.resolve() }, fakeMessage({ id: "a" }));
+    expect(settled.outcome).toBe("ack");
+    expect(calls).toEqual([]);
+  });
+
+  it("naks a passing failure with backoff, at least the registry's Retry-After, and records the attempt", async () => {
+    const failure = new UpstreamError("registry_error", "503 from the registry", { status: 503, retryAfterMs: 7_000 });
+    const { settled, calls } = await deliver({ handle: () => Promise.reject(failure) }, fakeMessage({ id: "a" }));
+    expect(settled).toEqual({ outcome: "nak", delayMs: 7_000 });
+    expect(calls).toEqual(["onRetry"]);
+  });
+
+  it("defers work an open circuit refused for the asked time, without spending an attempt", async () => {
+    const refused = new DeferredError("circuit open", { retryAfterMs: 2_000 });
+    const { settled, calls } = await deliver({ handle: () => Promise.reject(refused) }, fakeMessage({ id: "a" }, { attempt: 40 }));
+    expect(settled.outcome).toBe("nak");
+    expect(settled.delayMs).toBeGreaterThanOrEqual(2_000);
+    expect(settled.delayMs).toBeLessThanOrEqual(3_000);
+    expect(calls).toEqual([]);
+  });
+
+  it("terminates a permanent failure at once, recorded, without a dead letter", async () => {
+    const invalid = new InputError("no Chart.yaml", { code: "invalid_chart" });
+    const { settled, calls, deadLetters } = await deliver({ handle: () => Promise.reject(invalid) }, fakeMessage({ id: "a" }));
+    expect(settled.outcome).toBe("term");
+    expect(calls).toEqual(["onGiveUp"]);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it("gives up a message that kept failing for longer than the give-up time, and dead-letters it with its story", async () => {
+    const failure = new UpstreamError("registry_error", "503 from the registry", { status: 503 });
+    const { settled, calls, deadLetters } = await deliver(
+      { handle: () => Promise.reject(failure) },
+      fakeMessage({ id: "a" }, { attempt: 9, ageMs: 61_000 }),
+    );
+    expect(settled.outcome).toBe("term");
+    expect(calls).toEqual(["onGiveUp"]);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]?.subject).toBe("deadletter.test.work.v1");
+    expect(deadLetters[0]?.record).toMatchObject({
+      subject: "test.work.v1",
+      data: '{"id":"a"}',
+      deliveries: 9,
+      error: { code: "registry_error", message: "503 from the registry" },
+    });
+  });
+
+  it("keeps a message whose failure cannot be recorded (Postgres away), to try again", async () => {
+    const invalid = new InputError("no Chart.yaml", { code: "invalid_chart" });
+    const { settled } = await deliver(
+      { handle: () => Promise.reject(invalid), onGiveUp: () => Promise.reject(new Error("Connection terminated")) },
+      fakeMessage({ id: "a" }),
+    );
+    expect(settled.outcome).toBe("nak");
+  });
+
+  it("terminates and dead-letters a message that does not match its contract", async () => {
+    const { settled, deadLetters } = await deliver({ handle: () => Promise.resolve() }, fakeMessage({ nope: 1 }));
+    expect(settled.outcome).toBe("term");
+    expect(deadLetters).toHaveLength(1);
+  });
+});
