@@ -136,6 +136,15 @@ const table: Record<string, Entry> = {
   "GET /organizations/current": { needs: "read", ok: 200, calls: () => [{ path: "/organizations/current", otherOrganization: own(200) }] },
   // Only the operator creates organisations: to any other organisation's admin it is a 403.
   "POST /organizations": { needs: "operator", ok: 201, calls: () => [{ path: "/organizations", body: { name: `org-${tag}` }, otherOrganization: own(403) }] },
+  // Dead letters belong to no organisation: only the operator lists or replays them; to any other admin it is a 403.
+  "GET /admin/dead-letters": { needs: "operator", ok: 200, calls: () => [{ path: "/admin/dead-letters", otherOrganization: own(403) }] },
+  "POST /admin/dead-letters/replay": {
+    needs: "operator",
+    ok: 200,
+    calls: () => [{ path: "/admin/dead-letters/replay", body: { code: "timeout" }, otherOrganization: own(403) }],
+  },
+  // The fixture holds no dead letter: the operator's replay of an unknown id is a 404.
+  "POST /admin/dead-letters/:id/replay": { needs: "operator", ok: 404, calls: () => [{ path: "/admin/dead-letters/1/replay", otherOrganization: own(403) }] },
 };
 
 // Strings only organisation A's data holds: none of them is ever part of a request.

@@ -3,7 +3,7 @@ import { archiveBucket, streams } from "@charthouse/contracts";
 import { createSecretBox, secretKeyId } from "@charthouse/credentials";
 import { openDatabase, type DataSource } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
-import { ArchiveStore, connectNats, ensureStream, Publisher, type NatsConnection } from "@charthouse/messaging";
+import { ArchiveStore, connectNats, DeadLetterStream, ensureStream, Publisher, type NatsConnection } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
 import { createTestDatabase, startNatsServer } from "@charthouse/testing";
 import { mountApi } from "./app.ts";
@@ -60,6 +60,7 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
     await ensureApiToken(db, orgBId, { name: "b", value: tokenB, scopes: ["read", "write"] });
     // GET /events as main.ts serves it, so tests that call every route reach it too.
     const events = await EventFeed.start(nats, { log });
+    const deadLetters = await DeadLetterStream.open(nats);
     cleanups.unshift(() => events.close());
     const http: ServiceHttp = await startServiceHttp({
       service: "registry-api",
@@ -73,7 +74,7 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
           await nats.flush();
         },
       },
-      mount: (app) => mountApi(app, context, { events }),
+      mount: (app) => mountApi(app, context, { events, deadLetters }),
     });
     cleanups.unshift(() => http.close());
     const baseUrl = `http://127.0.0.1:${http.port}`;
