@@ -62,6 +62,8 @@ export interface SseStreamLimits {
   maxBufferedBytes: number;
   /** `retry:` sent first: how long a client waits before reconnecting (ms). */
   retryMs: number;
+  /** Told once when the client is dropped as too slow, with what it left unread (to log it). */
+  onDrop?: (drop: { bufferedBytes: number; maxBufferedBytes: number }) => void;
 }
 
 /**
@@ -139,7 +141,9 @@ export class SseStream {
       // Too slow: drop it rather than queue without bound. destroy(), not end(): end() would wait
       // behind the very backlog we are refusing to keep.
       this.#closed = true;
+      const bufferedBytes = this.res.writableLength;
       this.res.destroy();
+      this.limits.onDrop?.({ bufferedBytes, maxBufferedBytes: this.limits.maxBufferedBytes });
       return false;
     }
     this.res.write(text);

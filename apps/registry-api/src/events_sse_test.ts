@@ -101,4 +101,15 @@ describe("SseStream", () => {
     expect(stream.comment("heartbeat")).toBe(false);
     expect(res.written.length).toBe(length);
   });
+
+  it("tells its owner once, with the unread bytes, when it drops a slow client", () => {
+    const res = stalledResponse();
+    const drops: { bufferedBytes: number; maxBufferedBytes: number }[] = [];
+    const stream = new SseStream(res, { maxBufferedBytes: 64, retryMs: 3000, onDrop: (drop) => drops.push(drop) });
+    stream.open();
+    for (let i = 0; i < 20; i++) stream.send(`event: x\ndata: ${"y".repeat(20)}\n\n`);
+    expect(drops).toHaveLength(1);
+    expect(drops[0]?.maxBufferedBytes).toBe(64);
+    expect(drops[0]?.bufferedBytes).toBeGreaterThan(64);
+  });
 });

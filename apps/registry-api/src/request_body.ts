@@ -1,5 +1,14 @@
+import express, { type RequestHandler } from "express";
 import { InputError } from "@charthouse/errors";
 import type { z } from "zod";
+
+/** The largest JSON request body the API reads; a larger one is a 413 `too_large` problem, unread. */
+export const maxRequestBodyBytes = 1024 * 1024;
+
+/** Parses JSON request bodies up to maxRequestBodyBytes (strict: objects and arrays only). */
+export function jsonRequestBody(): RequestHandler {
+  return express.json({ limit: maxRequestBodyBytes, strict: true, type: ["application/json", "application/*+json"] });
+}
 
 /** Validates a JSON request body against a schema; every field problem is reported in one 422. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

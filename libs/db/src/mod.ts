@@ -4,7 +4,9 @@ export { ensureSchema, migrations, waitForSchema } from "./schema.ts";
 export { createSqlClient, type SqlClient } from "./sql_client.ts";
 export * from "./entities/mod.ts";
 export {
+  LEASE_RENEW_MS,
   SyncRunRepository,
+  type LeaseAttempt,
   type LeasedSync,
   type RequestedSync,
   type SyncResult,
@@ -15,6 +17,8 @@ export {
   type IndexedChart,
   type IndexedVersion,
   type PendingVersion,
+  type ReopenedVersion,
+  type StuckVersion,
   type StoredOciVersion,
   type StoredVersion,
   type VersionChanges,
@@ -23,6 +27,8 @@ export {
 export { OciRepositoryStateRepository, type OciRepositoryState } from "./oci_repository_state_repository.ts";
 export { diffVersions, diffSlices, isEmptyDiff } from "./version_diff.ts";
 export { queryRows } from "./query_rows.ts";
-export { lockBusy, withTryLock } from "./advisory_lock.ts";
+export { archiveStoreLockKey, lockBusy, withSharedLocks, withTryLock } from "./advisory_lock.ts";
+export { ArchiveReferences, type ArchiveCollection } from "./archive_references.ts";
+export { purgeVersionTombstones } from "./version_tombstones.ts";
 export type { DataSource, EntityManager } from "typeorm";
 export type { SealedCredential } from "./sealed_credential.ts";

@@ -3,9 +3,17 @@ import { UnavailableError } from "@charthouse/errors";
 import { InitialSchema1732400000000 } from "./migrations/1732400000000_initial_schema.ts";
 import { OciTracking1764000000000 } from "./migrations/1764000000000_oci_tracking.ts";
 import { ApiTokenExpiry1765000000000 } from "./migrations/1765000000000_api_token_expiry.ts";
+import { DurableDelivery1766000000000 } from "./migrations/1766000000000_durable_delivery.ts";
+import { ArchiveLifecycle1766100000000 } from "./migrations/1766100000000_archive_lifecycle.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
-export const migrations = [InitialSchema1732400000000, OciTracking1764000000000, ApiTokenExpiry1765000000000];
+export const migrations = [
+  InitialSchema1732400000000,
+  OciTracking1764000000000,
+  ApiTokenExpiry1765000000000,
+  DurableDelivery1766000000000,
+  ArchiveLifecycle1766100000000,
+];
 
 // A fixed key for pg_advisory_lock: copies of services that start together migrate one at a time.
 const MIGRATION_LOCK_KEY = 7_411_019;

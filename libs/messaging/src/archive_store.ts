@@ -37,4 +37,45 @@ export class ArchiveStore {
   async get(sha256: string): Promise<Uint8Array | null> {
     return await this.#store.getBlob(sha256);
   }
+
+  /** Every stored archive (deleted ones left out), read from the bucket's metadata only. */
+  async list(): Promise<StoredArchive[]> {
+    try {
+      const infos = await this.#store.list();
+      return infos.map((info) => ({ sha256: info.name, size: info.size, storedAt: new Date(info.mtime) }));
+    } catch (err) {
+      throw new UnavailableError("Cannot list the stored archives", { code: "unavailable", cause: err });
+    }
+  }
+
+  /**
+   * Deletes the archive with this sha256; false when it was not stored. Callers hold the exclusive
+   * `archive-store:<sha256>` lock and have checked that no version references it.
+   */
+  async delete(sha256: string): Promise<boolean> {
+    if ((await this.sizeOf(sha256)) === null) return false;
+    try {
+      await this.#store.delete(sha256);
+      return true;
+    } catch (err) {
+      throw new UnavailableError(`Cannot delete archive ${sha256}`, { code: "unavailable", cause: err });
+    }
+  }
+
+  /** Bytes the bucket takes in JetStream (archives and their metadata). */
+  async storedBytes(): Promise<number> {
+    try {
+      return (await this.#store.status()).size;
+    } catch (err) {
+      throw new UnavailableError("Cannot read the archive store's size", { code: "unavailable", cause: err });
+    }
+  }
+}
+
+/** One archive in the store, as a listing reports it. */
+export interface StoredArchive {
+  sha256: string;
+  size: number;
+  /** When it was stored (the writer's clock). */
+  storedAt: Date;
 }

@@ -55,7 +55,10 @@ export function eventRoutes(feed: EventFeed, auth: { db: DataSource; log: Logger
       res.set("Retry-After", "10");
       throw new UnavailableError(`This API process already streams events to ${feed.size} clients`, { code: "unavailable" });
     }
-    const stream = new SseStream(res, limits);
+    const stream = new SseStream(res, {
+      ...limits,
+      onDrop: (drop) => auth.log.warn({ organizationId, ...drop }, "Dropped a slow event stream client; it resumes with Last-Event-ID"),
+    });
     stream.open();
     const lastEventId = req.get("last-event-id")?.trim() || undefined;
     const unsubscribe = feed.subscribe(
