@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests' real peers need (nginx, docker-registry, htpasswd, skopeo, unzip, openssl,
+# Installs what the tests' real peers need (nginx, docker-registry, htpasswd, skopeo, unzip, openssl, promtool,
 # Debian's chromium for the browser tests, the helm CLI) when it is missing. Idempotent: a second
 # run installs nothing.
 set -euo pipefail
@@ -17,6 +17,8 @@ declare -A wanted=(
   # selfSignedCertificate and the token server make keys and certificates with the openssl CLI,
   # which Debian's slim images lack.
   [openssl]=openssl
+  # promtool checks every service's /metrics exposition and the Helm chart's alert rules.
+  [prometheus]=promtool
 )
 
 missing=()
@@ -43,7 +45,7 @@ stop_system_daemon() {
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ensure_test_peers: installing ${missing[*]}"
-  # Keep package scripts from starting nginx on :80 and docker-registry on :5000.
+  # Keep package scripts from starting nginx on :80, docker-registry on :5000 and prometheus on :9090.
   added_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
@@ -62,6 +64,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   stop_system_daemon nginx /run/nginx.pid
   stop_system_daemon docker-registry /run/docker-registry.pid
+  stop_system_daemon prometheus /run/prometheus/prometheus.pid
 else
   echo "ensure_test_peers: apt packages already present"
 fi

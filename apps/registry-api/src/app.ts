@@ -1,10 +1,16 @@
-import express, { Router, type Express } from "express";
+import { Router, type Express } from "express";
 import { NotFoundError } from "@charthouse/errors";
+import type { DeadLetterStream } from "@charthouse/messaging";
+import type { Registry } from "prom-client";
 import type { ApiContext } from "./api_context.ts";
+import { listApiRoutes } from "./api_route_list.ts";
 import { authenticate, requireScopeFor } from "./auth.ts";
 import type { EventFeed } from "./events_feed.ts";
+import { httpRequestMetrics, routeLabeler } from "./metrics/http_request_metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problemHandler, sendProblem } from "./problem.ts";
+import { jsonRequestBody } from "./request_body.ts";
+import { adminRoutes } from "./routes/admin_routes.ts";
 import { chartRoutes } from "./routes/chart_routes.ts";
 import { credentialRoutes } from "./routes/credential_routes.ts";
 import { eventRoutes, type EventRouteOptions } from "./routes/event_routes.ts";
@@ -27,13 +33,14 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   });
   router.use(authenticate(context.db, context.log));
   router.use(requireScopeFor());
-  router.use(express.json({ limit: "1mb", strict: true, type: ["application/json", "application/*+json"] }));
+  router.use(jsonRequestBody());
   router.use(registryRoutes(context));
   router.use(credentialRoutes(context));
   router.use(chartRoutes(context));
   if (options.events) router.use(eventRoutes(options.events, context, options.eventRoutes));
   router.use(tokenRoutes(context));
   router.use(organizationRoutes(context));
+  if (options.deadLetters) router.use(adminRoutes(context, options.deadLetters));
   router.use((req, res) => {
     sendProblem(res, new NotFoundError(`No route ${req.method} ${req.baseUrl}${req.path}`));
   });
@@ -46,10 +53,16 @@ export interface ApiOptions {
   events?: EventFeed;
   /** Timing of the event streams (tests shorten it). */
   eventRoutes?: EventRouteOptions;
+  /** Where requests are counted and timed by route pattern (the service's /metrics registry). */
+  metrics?: Registry;
+  /** The dead-letter stream: the operator's /admin/dead-letters routes only exist with it. */
+  deadLetters?: DeadLetterStream;
 }
 
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
 export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
-  app.use(apiBasePath, buildApiRouter(context, options));
+  const router = buildApiRouter(context, options);
+  if (options.metrics) app.use(httpRequestMetrics(options.metrics, routeLabeler(apiBasePath, listApiRoutes(router))));
+  app.use(apiBasePath, router);
   mountWebUi(app);
 }

@@ -1,11 +1,13 @@
 import { secretBoxFromSettings, type SecretBox } from "@charthouse/credentials";
 import { openDatabase, sqlClientOf } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
+import { DeadLetterStream, registerDeadLetterMetrics } from "@charthouse/messaging";
 import { openConnections, runService, startHealthEndpoints } from "@charthouse/service-runtime";
 import { mountApi } from "./app.ts";
 import { bootstrapDefaultOrganization } from "./bootstrap.ts";
 import { loadRegistryApiConfig } from "./config.ts";
 import { EventFeed } from "./events_feed.ts";
+import { createApiMetrics } from "./metrics/api_metrics.ts";
 
 const config = loadRegistryApiConfig();
 const log = createLogger("registry-api", { level: config.LOG_LEVEL });
@@ -27,9 +29,20 @@ runService(log, async () => {
   };
   // One shared consumer of the EVENTS stream for every /events client of this process.
   const events = await EventFeed.start(connections.nats, { log });
+  // The operator's view of what was given up (GET /admin/dead-letters, replay).
+  const deadLetters = await DeadLetterStream.open(connections.nats);
+  // Domain gauges read on scrape (Postgres, JetStream consumers, open /events streams).
+  const metrics = createApiMetrics({
+    db: dataSource,
+    jsm: await connections.nats.jetstreamManager({ timeout: 2_500 }),
+    sseClients: () => events.size,
+    log,
+  });
+  registerDeadLetterMetrics(metrics, deadLetters, { log });
   // /healthz, /readyz (Postgres SELECT 1, NATS flush) and /metrics, with the API mounted.
   const http = await startHealthEndpoints("registry-api", config, connections, {
-    mount: (app) => mountApi(app, context, { events }),
+    metrics,
+    mount: (app) => mountApi(app, context, { events, metrics, deadLetters }),
   });
   return {
     async stop() {
