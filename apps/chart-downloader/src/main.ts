@@ -2,21 +2,26 @@ import { ChartVersionRepository } from "@charthouse/db";
 import { ociClientLimits } from "@charthouse/config";
 import { createLogger } from "@charthouse/logging";
 import { createOciClient } from "@charthouse/registry-oci";
-import { registryAccess, runService, startWorkerService } from "@charthouse/service-runtime";
+import { registryAccess, runService, startTracing, startWorkerService } from "@charthouse/service-runtime";
+import { Registry as MetricsRegistry } from "prom-client";
 import { loadChartDownloaderConfig } from "./config.ts";
 import { downloadChartHandler } from "./handlers/download_chart.ts";
 import { retryFailuresOnHost } from "./handlers/retry_host_failures.ts";
 
 const config = loadChartDownloaderConfig();
 const log = createLogger("chart-downloader", { level: config.LOG_LEVEL });
+const tracing = await startTracing("chart-downloader", { log });
 
 runService(log, async () => {
-  const access = registryAccess(config, { log });
+  // The /metrics registry: open circuit breakers by host, and the consumer's counters.
+  const metrics = new MetricsRegistry();
+  const access = registryAccess(config, { log, metrics });
   const service = await startWorkerService({
     service: "chart-downloader",
     settings: config,
     log,
     durable: "chart-downloader",
+    metrics,
     createHandler: ({ db, archives, publisher }) => {
       const versions = new ChartVersionRepository(db);
       access.onCircuitClosed((origin) => {
@@ -42,6 +47,7 @@ runService(log, async () => {
     async stop() {
       await service.stop();
       await access.close();
+      await tracing.shutdown();
     },
   };
 });

@@ -1,20 +1,23 @@
 import { ChartVersionRepository } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
-import { runService, startWorkerService } from "@charthouse/service-runtime";
+import { runService, startTracing, startWorkerService } from "@charthouse/service-runtime";
 import { loadMetadataExtractorConfig } from "./config.ts";
 import { extractMetadataHandler } from "./handlers/extract_metadata.ts";
+import { extractionMetrics } from "./handlers/extraction_metrics.ts";
 
 const config = loadMetadataExtractorConfig();
 const log = createLogger("metadata-extractor", { level: config.LOG_LEVEL });
+const tracing = await startTracing("metadata-extractor", { log });
 
-runService(log, () =>
-  startWorkerService({
+runService(log, async () => {
+  const service = await startWorkerService({
     service: "metadata-extractor",
     settings: config,
     log,
     durable: "metadata-extractor",
-    createHandler: ({ db, archives, publisher }) =>
+    createHandler: ({ db, archives, publisher }, metrics) =>
       extractMetadataHandler({
+        metrics: extractionMetrics(metrics),
         versions: new ChartVersionRepository(db),
         archives,
         publisher,
@@ -25,5 +28,11 @@ runService(log, () =>
           maxFiles: config.CHARTHOUSE_MAX_ARCHIVE_FILES,
         },
       }),
-  }),
-);
+  });
+  return {
+    async stop() {
+      await service.stop();
+      await tracing.shutdown();
+    },
+  };
+});

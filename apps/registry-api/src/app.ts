@@ -7,6 +7,7 @@ import { listApiRoutes } from "./api_route_list.ts";
 import { authenticate, requireScopeFor } from "./auth.ts";
 import type { EventFeed } from "./events_feed.ts";
 import { httpRequestMetrics, routeLabeler } from "./metrics/http_request_metrics.ts";
+import { requestTracing } from "./request_tracing.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problemHandler, sendProblem } from "./problem.ts";
 import { jsonRequestBody } from "./request_body.ts";
@@ -62,7 +63,9 @@ export interface ApiOptions {
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
 export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
   const router = buildApiRouter(context, options);
-  if (options.metrics) app.use(httpRequestMetrics(options.metrics, routeLabeler(apiBasePath, listApiRoutes(router))));
+  const labelRoute = routeLabeler(apiBasePath, listApiRoutes(router));
+  app.use(requestTracing(labelRoute));
+  if (options.metrics) app.use(httpRequestMetrics(options.metrics, labelRoute));
   app.use(apiBasePath, router);
   mountWebUi(app);
 }

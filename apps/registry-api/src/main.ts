@@ -2,7 +2,7 @@ import { secretBoxFromSettings, type SecretBox } from "@charthouse/credentials";
 import { openDatabase, sqlClientOf } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { DeadLetterStream, registerDeadLetterMetrics } from "@charthouse/messaging";
-import { openConnections, runService, startHealthEndpoints } from "@charthouse/service-runtime";
+import { openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
 import { mountApi } from "./app.ts";
 import { bootstrapDefaultOrganization } from "./bootstrap.ts";
 import { loadRegistryApiConfig } from "./config.ts";
@@ -11,6 +11,7 @@ import { createApiMetrics } from "./metrics/api_metrics.ts";
 
 const config = loadRegistryApiConfig();
 const log = createLogger("registry-api", { level: config.LOG_LEVEL });
+const tracing = await startTracing("registry-api", { log });
 
 runService(log, async () => {
   const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY, config.CHARTHOUSE_PREVIOUS_SECRET_KEYS);
@@ -51,6 +52,7 @@ runService(log, async () => {
       await http.close();
       await connections.nats.drain();
       await connections.db.close();
+      await tracing.shutdown();
     },
   };
 });

@@ -1,6 +1,6 @@
 import { ArchiveReferences, ChartVersionRepository, purgeVersionTombstones, SyncRunRepository } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
-import { openConnections, runService, startHealthEndpoints } from "@charthouse/service-runtime";
+import { openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
 import { loadSchedulerConfig } from "./config.ts";
 import { startSchedulerLoop } from "./handlers/scheduler_loop.ts";
 import { startStorageSweep, storageSweepMetrics } from "./handlers/archive_sweep.ts";
@@ -8,6 +8,7 @@ import { Registry as MetricsRegistry } from "prom-client";
 
 const config = loadSchedulerConfig();
 const log = createLogger("scheduler", { level: config.LOG_LEVEL });
+const tracing = await startTracing("scheduler", { log });
 
 runService(log, async () => {
   const connections = await openConnections("scheduler", config, log);
@@ -55,6 +56,7 @@ runService(log, async () => {
       await http.close();
       await connections.nats.drain();
       await connections.db.close();
+      await tracing.shutdown();
     },
   };
 });

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { redactedPaths } from "./logger.ts";
+import { redactedPaths, serializeError } from "./logger.ts";
 
 describe("redactedPaths", () => {
   it("keeps passwords, tokens and authorization headers out of log lines", () => {
@@ -19,5 +19,23 @@ describe("redactedPaths", () => {
     expect(text).not.toContain("Bearer abc");
     expect(text).not.toContain('"pw"');
     expect(text).toContain("[redacted]");
+  });
+});
+
+describe("serializeError()", () => {
+  it("writes Charthouse's own errors as code, message and causes, without a stack", () => {
+    const cause = new Error("ECONNREFUSED 127.0.0.1:5432");
+    const own = Object.assign(new Error("Postgres is unavailable", { cause }), { code: "unavailable", solution: "Retry shortly" });
+    own.name = "UnavailableError";
+    expect(serializeError(own)).toEqual({
+      type: "UnavailableError",
+      code: "unavailable",
+      message: "Postgres is unavailable",
+      cause: "ECONNREFUSED 127.0.0.1:5432",
+    });
+  });
+
+  it("keeps the stack of any other error (a bug)", () => {
+    expect(serializeError(new TypeError("x is undefined"))).toMatchObject({ type: "TypeError", message: "x is undefined", stack: expect.stringContaining("TypeError") });
   });
 });

@@ -1,2 +1,2 @@
 /** pino loggers for every service: JSON to stdout, secrets redacted by path. */
-export { createLogger, redactedPaths, type Logger } from "./logger.ts";
+export { createLogger, redactedPaths, serializeError, type Logger } from "./logger.ts";

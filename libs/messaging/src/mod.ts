@@ -4,6 +4,7 @@ export { watchConnection, type ConnectionState } from "./connection_state.ts";
 export { ensureConsumer, ensureStream, type ConsumerOptions } from "./provision.ts";
 export type { BackoffPolicy } from "./backoff.ts";
 export { Publisher } from "./publisher.ts";
+export { contextFromHeaders, inConsumerSpan, traceHeaders } from "./trace_context.ts";
 export { publishVersionEvents, type VersionEventBatch, type VersionEventSubject } from "./version_events.ts";
 export {
   runConsumer,

@@ -2,6 +2,7 @@ import type { JetStreamClient } from "nats";
 import { validatePayload, type Contract, type PayloadOf } from "@charthouse/contracts";
 import { UnavailableError } from "@charthouse/errors";
 import type { z } from "zod";
+import { traceHeaders } from "./trace_context.ts";
 
 const encoder = new TextEncoder();
 
@@ -12,13 +13,18 @@ export class Publisher {
     this.#js = js;
   }
 
-  /** Publishes one message and waits for JetStream's acknowledgement. */
+  /**
+   * Publishes one message and waits for JetStream's acknowledgement. The active trace context
+   * (`traceparent`, `tracestate`) goes along in its headers, so the consumer's span continues it.
+   */
   async publish<S extends z.ZodType>(contract: Contract<S>, payload: PayloadOf<Contract<S>>): Promise<void> {
     const valid = validatePayload(contract, payload);
+    const headers = traceHeaders();
     try {
       await this.#js.publish(contract.subject, encoder.encode(JSON.stringify(valid)), {
         msgID: contract.messageId(valid),
         timeout: 10_000,
+        ...(headers === undefined ? {} : { headers }),
       });
     } catch (err) {
       throw new UnavailableError(`Cannot publish ${contract.subject}`, { code: "unavailable", cause: err });

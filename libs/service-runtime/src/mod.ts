@@ -9,3 +9,5 @@ export {
   type WorkerSettings,
 } from "./worker_service.ts";
 export { registryAccess, type RegistryAccess, type RegistryAccessSettings } from "./registry_access.ts";
+export { startTracing, type Tracing } from "./tracing.ts";
+export { recordSync, syncMetrics, type SyncOutcome, type SyncRecorder } from "./sync_metrics.ts";

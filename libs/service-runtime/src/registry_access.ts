@@ -2,6 +2,7 @@ import { cachedCloudSignIn, createCloudSignIn } from "@charthouse/cloud-signin";
 import type { Logger } from "@charthouse/logging";
 import { loginAuthorizationHeader, registryLogins, type CloudSignIn, type RegistryLogins, type SealedCredentialRow } from "@charthouse/credentials";
 import { closeRegistryAgents, createHostBreakers, type HostBreakers } from "@charthouse/outbound-http";
+import { Gauge, type Registry } from "prom-client";
 
 /** The settings of registryAccessSettings() in @charthouse/config, plus the credential key. */
 export interface RegistryAccessSettings {
@@ -41,12 +42,14 @@ export interface RegistryAccess {
  */
 export function registryAccess(
   settings: RegistryAccessSettings,
-  options: { cloudSignIn?: CloudSignIn; log?: Logger } = {},
+  options: { cloudSignIn?: CloudSignIn; log?: Logger; metrics?: Registry } = {},
 ): RegistryAccess {
   const closedListeners: ((origin: string) => void)[] = [];
+  const openBreakers = options.metrics === undefined ? undefined : openBreakerGauge(options.metrics);
   const breakers = createHostBreakers({
     resetMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS,
     onStateChange(change) {
+      openBreakers?.(change.origin, change.state === "open");
       if (change.state === "open") {
         const failure = change.lastFailure === undefined ? {} : { code: change.lastFailure.code, error: change.lastFailure.message };
         options.log?.warn({ host: change.origin, pausedMs: settings.CHARTHOUSE_CIRCUIT_RESET_MS, ...failure }, "Registry host keeps failing; calls to it paused");
@@ -93,4 +96,31 @@ export function registryAccess(
       await closeRegistryAgents();
     },
   };
+}
+
+/**
+ * charthouse_circuit_breakers_open{host}: 1 for each registry host whose circuit is open now,
+ * removed when it closes. `host` (host[:port]) is bounded by the registries configured.
+ */
+function openBreakerGauge(registry: Registry): (origin: string, open: boolean) => void {
+  const gauge = new Gauge({
+    name: "charthouse_circuit_breakers_open",
+    help: "Registry hosts whose circuit breaker is open (calls to them paused), by host",
+    labelNames: ["host"],
+    registers: [registry],
+  });
+  return (origin, open) => {
+    const host = hostOf(origin);
+    if (open) gauge.set({ host }, 1);
+    else gauge.remove({ host });
+  };
+}
+
+// The host[:port] of an origin: no scheme, never a path or credentials.
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return origin;
+  }
 }

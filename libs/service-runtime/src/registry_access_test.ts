@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretBoxFromSettings } from "@charthouse/credentials";
 import { startFakeEcrServer, type FakeEcrServer } from "@charthouse/testing";
+import { UnavailableError } from "@charthouse/errors";
+import { Registry } from "prom-client";
 import { registryAccess } from "./registry_access.ts";
 
 const oldKey = randomBytes(32).toString("base64");
@@ -41,6 +43,26 @@ describe("registryAccess()", () => {
       await access.logins.login(row, registryUrl);
       expect(ecr.exchanges).toHaveLength(2);
       expect(ecr.exchanges[1]?.region).toBe("eu-west-1");
+    } finally {
+      await access.close();
+    }
+  });
+
+  it("shows a host's open circuit in charthouse_circuit_breakers_open until it closes", async () => {
+    const metrics = new Registry();
+    const access = registryAccess(
+      { CHARTHOUSE_BLOCK_PRIVATE_NETWORKS: false, CHARTHOUSE_REQUEST_TIMEOUT_MS: 5_000, CHARTHOUSE_BODY_TIMEOUT_MS: 5_000, CHARTHOUSE_CIRCUIT_RESET_MS: 50 },
+      { metrics },
+    );
+    try {
+      const origin = "https://charts.example.test:8443";
+      for (let i = 0; i < 6; i++) {
+        await access.breakers.run(origin, () => Promise.reject(new UnavailableError("Cannot connect", { code: "connection_failed" }))).catch(() => undefined);
+      }
+      expect(await metrics.metrics()).toContain('charthouse_circuit_breakers_open{host="charts.example.test:8443"} 1');
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      await access.breakers.run(origin, () => Promise.resolve("ok"));
+      expect(await metrics.metrics()).not.toContain('host="charts.example.test:8443"');
     } finally {
       await access.close();
     }

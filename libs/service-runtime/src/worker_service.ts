@@ -103,10 +103,14 @@ export async function startWorkerService<S extends z.ZodType>(options: {
   log: Logger;
   durable: string;
   ackWaitMs?: number;
-  createHandler: (connections: ServiceConnections) => MessageHandler<S>;
+  /** The /metrics registry, when the caller registers metrics before the service starts (breakers). */
+  metrics?: MetricsRegistry;
+  /** Builds the handler; its domain metrics go in `metrics`, the service's /metrics registry. */
+  createHandler: (connections: ServiceConnections, metrics: MetricsRegistry) => MessageHandler<S>;
 }): Promise<StartedService> {
   const connections = await openConnections(options.service, options.settings, options.log);
-  const handler = options.createHandler(connections);
+  const metrics = options.metrics ?? new MetricsRegistry();
+  const handler = options.createHandler(connections, metrics);
   const jsm = await connections.nats.jetstreamManager();
   await ensureConsumer(jsm, {
     stream: handler.contract.stream,
@@ -116,7 +120,6 @@ export async function startWorkerService<S extends z.ZodType>(options: {
     ackWaitMs: options.ackWaitMs ?? 30_000,
     maxAckPending: 10_000,
   });
-  const metrics = new MetricsRegistry();
   const consumer = await runConsumer(connections.js, handler, {
     metrics,
     stream: handler.contract.stream,

@@ -10,9 +10,10 @@ import {
 } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
 import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
-import type { RegistryAccess } from "@charthouse/service-runtime";
+import { recordSync, type RegistryAccess, type SyncOutcome } from "@charthouse/service-runtime";
 import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
 import type { z } from "zod";
+import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
 import { indexUrlOf } from "./index_location.ts";
 import { indexSnapshot } from "./index_snapshot.ts";
 import { PhaseTimer } from "./phase_timer.ts";
@@ -24,6 +25,8 @@ export interface SyncHttpRegistryDependencies {
   publisher: Publisher;
   access: RegistryAccess;
   limits: { maxIndexBytes: number; maxIndexVersions: number };
+  /** Syncs by outcome, index bytes and 304s (/metrics); none in tests that do not look. */
+  metrics?: IndexFetchRecorder;
 }
 
 /**
@@ -36,14 +39,20 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
   return {
     contract: syncRequestedHttp,
     async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      await runLeasedSync(deps, payload, context, (started) => syncIndex(deps, started, context));
+      await recordSync(deps.metrics, async () => {
+        let outcome: SyncOutcome | undefined;
+        await runLeasedSync(deps, payload, context, async (started) => {
+          outcome = await syncIndex(deps, started, context);
+        });
+        return outcome;
+      });
     },
     ...syncFailureHandling(deps),
   };
 }
 
 /** One leased sync of an HTTP chart repository. */
-async function syncIndex(deps: SyncHttpRegistryDependencies, { leased, log }: StartedSync, context: DeliveryContext): Promise<void> {
+async function syncIndex(deps: SyncHttpRegistryDependencies, { leased, log }: StartedSync, context: DeliveryContext): Promise<SyncOutcome> {
   const registry = leased.registry;
 
   const phases = new PhaseTimer();
@@ -73,16 +82,18 @@ async function syncIndex(deps: SyncHttpRegistryDependencies, { leased, log }: St
   });
 
   if (!fetched.changed) {
+    deps.metrics?.indexNotModified();
     await finishSync(deps, leased, unchanged({}));
     log.info("Index not modified (304)");
-    return;
+    return "unchanged";
   }
+  deps.metrics?.indexFetched(fetched.body.byteLength);
   const contentHash = indexContentHash(fetched.body);
   const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
   if (contentHash === registry.contentHash) {
     await finishSync(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
     log.info("Index content unchanged (same content hash)");
-    return;
+    return "unchanged";
   }
 
   phases.mark("fetch");
@@ -97,6 +108,7 @@ async function syncIndex(deps: SyncHttpRegistryDependencies, { leased, log }: St
     ...validators,
   });
   log.info({ ...applied, phasesMs: phases.durations() }, "Index synced");
+  return applied.changed ? "updated" : "unchanged";
 }
 
 /** What applying an index changed, for the sync run and its log line. */

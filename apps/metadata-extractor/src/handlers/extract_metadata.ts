@@ -5,6 +5,7 @@ import { queueReopenedVersions } from "@charthouse/catalog";
 import { InputError, toStoredError } from "@charthouse/errors";
 import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import type { z } from "zod";
+import type { ExtractionRecorder } from "./extraction_metrics.ts";
 
 /** What the extractor needs. */
 export interface ExtractMetadataDependencies {
@@ -12,6 +13,8 @@ export interface ExtractMetadataDependencies {
   archives: ArchiveStore;
   publisher: Publisher;
   limits: ChartArchiveLimits;
+  /** Time from discovered to ready (/metrics); none in tests that do not look. */
+  metrics?: ExtractionRecorder;
 }
 
 /**
@@ -51,6 +54,7 @@ export function extractMetadataHandler(deps: ExtractMetadataDependencies): Messa
         valuesSchemaError: contents.valuesSchemaError,
       });
       if (ready) {
+        if (work.discoveredAt !== undefined) deps.metrics?.versionReady((Date.now() - work.discoveredAt.getTime()) / 1000);
         context.log.info({ chart: work.chart, version: work.version }, "Chart version ready");
         await publishEvent(deps, chartVersionReady, work, null);
       }

@@ -12,6 +12,7 @@ import {
 } from "@charthouse/db";
 import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
 import { parseOciReference, type OciClient } from "@charthouse/registry-oci";
+import { recordSync, type SyncOutcome, type SyncRecorder } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import { chartRepositories, type ListedRepository } from "./chart_repositories.ts";
 import { mapConcurrent } from "./map_concurrent.ts";
@@ -33,6 +34,8 @@ export interface SyncOciRegistryDependencies {
     repositoryConcurrency: number;
     manifestConcurrency: number;
   };
+  /** Syncs by outcome and their duration (/metrics, kind="oci"); none in tests that do not look. */
+  metrics?: SyncRecorder;
 }
 
 /**
@@ -44,7 +47,13 @@ export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): Messa
   return {
     contract: syncRequestedOci,
     async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      await runLeasedSync(deps, payload, context, (started) => syncRegistry(deps, started, payload, context));
+      await recordSync(deps.metrics, async () => {
+        let outcome: SyncOutcome | undefined;
+        await runLeasedSync(deps, payload, context, async (started) => {
+          outcome = await syncRegistry(deps, started, payload, context);
+        });
+        return outcome;
+      });
     },
     ...syncFailureHandling(deps),
   };
@@ -56,7 +65,7 @@ async function syncRegistry(
   { leased, log }: StartedSync,
   payload: SyncRequested,
   context: DeliveryContext,
-): Promise<void> {
+): Promise<SyncOutcome> {
   const registry = leased.registry;
 
   const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
@@ -149,6 +158,7 @@ async function syncRegistry(
     },
     "OCI registry synced",
   );
+  return result.outcome;
 }
 
 /**
