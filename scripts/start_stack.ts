@@ -1,10 +1,12 @@
 /**
  * `npm start`: builds the services and the web UI, then runs every service as its own process
  * against local Postgres and NATS, with a credential key and an admin token kept in .local/
- * unless the environment sets them. registry-api serves the UI at `/`.
+ * unless the environment sets them. registry-api serves the UI at `/`. A service that exits is
+ * started again with exponential backoff (1 s doubling to 30 s), with one line saying so;
+ * Ctrl-C or SIGTERM stops every service.
  */
 import { join } from "node:path";
-import { buildServices, buildWebUi, localSecrets, startStack, workspaceRoot } from "@charthouse/stack";
+import { buildServices, buildWebUi, defaultRestartPolicy, localSecrets, startStack, workspaceRoot } from "@charthouse/stack";
 
 await Promise.all([buildServices(workspaceRoot), buildWebUi(workspaceRoot)]);
 const secrets = localSecrets(join(workspaceRoot, ".local"));
@@ -16,6 +18,7 @@ const apiPort = Number(process.env["PORT"] ?? 8080);
 const stack = startStack({
   env,
   port: (service, copy) => (service === "registry-api" ? apiPort + copy : 0),
+  restart: defaultRestartPolicy,
 });
 
 process.stderr.write(
@@ -29,19 +32,14 @@ process.stderr.write(
   ].join("\n"),
 );
 
+// A service that dies is restarted by the stack's supervisor (one line on stderr says so); only
+// Ctrl-C or SIGTERM stops Charthouse.
 let stopping = false;
-const stopAll = (exitCode: number): void => {
+const stopAll = (): void => {
   if (stopping) return;
   stopping = true;
-  void stack.stop().then(() => process.exit(exitCode));
+  process.stderr.write("Stopping Charthouse\n");
+  void stack.stop().then(() => process.exit(0));
 };
-process.on("SIGINT", () => stopAll(0));
-process.on("SIGTERM", () => stopAll(0));
-// One service down means Charthouse is down: stop the others rather than run half a pipeline.
-for (const p of stack.processes) {
-  p.child.on("exit", (code, signal) => {
-    if (stopping) return;
-    process.stderr.write(`${p.service} exited (${signal ?? code}); stopping Charthouse\n`);
-    stopAll(1);
-  });
-}
+process.on("SIGINT", stopAll);
+process.on("SIGTERM", stopAll);

@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { buildServices, services, startStack, workspaceRoot, type ServiceName, type Stack } from "@charthouse/stack";
+import {
+  buildServices,
+  describeStackEvent,
+  services,
+  startStack,
+  workspaceRoot,
+  type RestartPolicy,
+  type ServiceName,
+  type Stack,
+} from "@charthouse/stack";
 import { createTestDatabase, freePort, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
 import { currentTestFileName, recordApiExchange, recordSecret, recordServiceOutput } from "./secret_ledger.ts";
 
@@ -22,17 +31,30 @@ export interface CharthouseUnderTest {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startCharthouse}. */
+export interface StartCharthouseOptions {
+  copies?: number;
+  env?: Record<string, string>;
+  only?: readonly ServiceName[];
+  /** Use this database (left in place on stop) instead of making one on the shared server. */
+  databaseUrl?: string;
+  /** Use this NATS (left running on stop) instead of starting a private nats-server. */
+  natsUrl?: string;
+  /** Restart a service process that exits, with this backoff; its restart lines go to logs(). */
+  restart?: Readonly<RestartPolicy>;
+}
+
 /** Starts Charthouse with `copies` copies of each service and waits until its API is ready. */
-export async function startCharthouse(
-  options: { copies?: number; env?: Record<string, string>; only?: readonly ServiceName[] } = {},
-): Promise<CharthouseUnderTest> {
+export async function startCharthouse(options: StartCharthouseOptions = {}): Promise<CharthouseUnderTest> {
   let database: TestDatabase | undefined;
   let nats: NatsServer | undefined;
   let stack: Stack | undefined;
   try {
     await buildServices(workspaceRoot, options.only);
-    database = await createTestDatabase("charthouse_e2e");
-    nats = await startNatsServer();
+    if (options.databaseUrl === undefined) database = await createTestDatabase("charthouse_e2e");
+    if (options.natsUrl === undefined) nats = await startNatsServer();
+    const databaseUrl = options.databaseUrl ?? database!.url;
+    const natsUrl = options.natsUrl ?? nats!.url;
     const token = `ch_test_${randomBytes(16).toString("hex")}`;
     const secretKey = randomBytes(32).toString("base64");
     // Every output line and API body of the stack is kept for the end-of-run secret scan.
@@ -45,8 +67,8 @@ export async function startCharthouse(
     const lines: string[] = [];
     const started = startStack({
       env: {
-        DATABASE_URL: database.url,
-        NATS_URL: nats.url,
+        DATABASE_URL: databaseUrl,
+        NATS_URL: natsUrl,
         CHARTHOUSE_BOOTSTRAP_TOKEN: token,
         CHARTHOUSE_SECRET_KEY: secretKey,
         LOG_LEVEL: "info",
@@ -60,6 +82,11 @@ export async function startCharthouse(
         recordServiceOutput(ledgerName, service, copy, chunk);
       },
       ...(options.only ? { only: options.only } : {}),
+      ...(options.restart ? { restart: options.restart } : {}),
+      onEvent: (event) => {
+        const line = describeStackEvent(event);
+        if (line !== null) lines.push(`[stack] ${line}\n`);
+      },
     });
     stack = started;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -79,8 +106,8 @@ export async function startCharthouse(
       ports,
       token,
       secretKey,
-      databaseUrl: database.url,
-      natsUrl: nats.url,
+      databaseUrl,
+      natsUrl,
       logs: () => lines.join(""),
       stack: started,
       async api<T>(method: string, path: string, body?: unknown) {
@@ -100,8 +127,8 @@ export async function startCharthouse(
       },
       async stop() {
         await started.stop();
-        await natsServer.stop();
-        await db.drop();
+        await natsServer?.stop();
+        await db?.drop();
       },
     };
   } catch (err) {

@@ -30,6 +30,15 @@ export {
 export { type BasicCredentials, htpasswdLine } from "./htpasswd.ts";
 export { type MakeChartOptions, makeChart } from "./make_chart.ts";
 export { type NatsServer, type StartNatsServerOptions, startNatsServer } from "./nats_server.ts";
+export { type PostgresServer, type PostgresShutdownMode, type StartPostgresServerOptions, startPostgresServer } from "./postgres_server.ts";
+export {
+  type FlakyOutcome,
+  type FlakyProxy,
+  type FlakyProxyOptions,
+  type FlakyRequest,
+  type FlakyShares,
+  startFlakyProxy,
+} from "./flaky_proxy.ts";
 export { type AccessLogLine, parseAccessLog } from "./nginx_access_log.ts";
 export { type NginxServer, type StartNginxOptions, startNginx } from "./nginx_server.ts";
 export { helmEnvironment, makeHelmHome, type RunHelmOptions, runHelm } from "./run_helm.ts";

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { freePort } from "./free_port.ts";
-import { startPeerProcess, waitForPeerReady } from "./peer_process.ts";
+import { type PeerProcess, startPeerProcess, waitForPeerReady } from "./peer_process.ts";
 import { makeTempDir, removeTempDir } from "./temp_dir.ts";
 
 /** Options of {@link startNatsServer}. */
@@ -18,6 +18,13 @@ export interface NatsServer {
   port: number;
   /** The JetStream store folder. */
   storeDir: string;
+  /**
+   * Ends the server process with `signal` (default SIGKILL, a crash) and keeps its store folder,
+   * so {@link NatsServer.start} can bring it back: fault tests.
+   */
+  shutdown(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  /** Starts the server again on the same port and store folder after {@link NatsServer.shutdown}; resolves once it greets clients. */
+  start(): Promise<void>;
   /** Stops the server; removes the store folder unless the caller passed one. */
   stop(): Promise<void>;
 }
@@ -27,11 +34,16 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   const port = options.port ?? (await freePort());
   const ownStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? (await makeTempDir("nats"));
-  const peer = startPeerProcess("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
-    name: "nats-server",
-  });
+  const launch = async (): Promise<PeerProcess> => {
+    const started = startPeerProcess("nats-server", ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", storeDir], {
+      name: "nats-server",
+    });
+    await waitForPeerReady(started, () => natsGreets(port), { what: `nats-server to greet clients on port ${port}` });
+    return started;
+  };
+  let peer: PeerProcess;
   try {
-    await waitForPeerReady(peer, () => natsGreets(port), { what: `nats-server to greet clients on port ${port}` });
+    peer = await launch();
   } catch (err) {
     if (ownStore) await removeTempDir(storeDir);
     throw err;
@@ -40,6 +52,13 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
     url: `nats://127.0.0.1:${port}`,
     port,
     storeDir,
+    async shutdown({ signal = "SIGKILL" } = {}): Promise<void> {
+      await peer.stop({ signal });
+    },
+    async start(): Promise<void> {
+      if (peer.exitStatus() === undefined) throw new Error(`nats-server on port ${port} is still running`);
+      peer = await launch();
+    },
     async stop(): Promise<void> {
       await peer.stop({ signal: "SIGTERM" });
       if (ownStore) await removeTempDir(storeDir);

@@ -43,4 +43,23 @@ describe("startNatsServer()", () => {
       await removeTempDir(storeDir);
     }
   });
+
+  it("shutdown() with SIGKILL and start() bring the same server back with its streams and messages", async () => {
+    const server = await startNatsServer();
+    try {
+      let nc = await connect({ servers: server.url });
+      await (await nc.jetstreamManager()).streams.add({ name: "CRASHED", subjects: ["crashed.>"] });
+      await nc.jetstream().publish("crashed.one", new TextEncoder().encode("kept"));
+      await nc.close();
+      await server.shutdown();
+      expect(await tcpAccepts(server.port)).toBe(false);
+      await server.start();
+      nc = await connect({ servers: server.url });
+      const info = await (await nc.jetstreamManager()).streams.info("CRASHED");
+      expect(info.state.messages).toBe(1);
+      await nc.close();
+    } finally {
+      await server.stop();
+    }
+  });
 });
