@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNginx, waitFor, type NginxServer } from "@charthouse/testing";
+import { metricSample, startNginx, waitFor, type NginxServer } from "@charthouse/testing";
 import type { RegistryJson } from "@charthouse/api-types";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
 import { makeChartRepository } from "./support/chart_repository.ts";
@@ -22,16 +22,6 @@ function promtoolCheckMetrics(text: string): Promise<{ code: number | null; outp
   });
 }
 
-/** The value of one sample of an exposition, or undefined. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = new Map([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 beforeAll(async () => {
   const repository = await makeChartRepository([
@@ -64,25 +54,25 @@ describe("/metrics of the running services", () => {
     await waitFor(
       async () => {
         text = await (await fetch(`${api}/metrics`)).text();
-        return sample(text, "charthouse_chart_versions", { state: "ready" }) === 3 && sample(text, "charthouse_registries", { state: "ok" }) === 1;
+        return metricSample(text, "charthouse_chart_versions", { state: "ready" }) === 3 && metricSample(text, "charthouse_registries", { state: "ok" }) === 1;
       },
       { what: "the gauges to show the synced registry", timeoutMs: 30_000, intervalMs: 500 },
     );
-    const lastSync = sample(text, "charthouse_last_successful_sync_timestamp_seconds") ?? 0;
+    const lastSync = metricSample(text, "charthouse_last_successful_sync_timestamp_seconds") ?? 0;
     expect(Math.abs(Date.now() / 1000 - lastSync)).toBeLessThan(120);
-    expect(sample(text, "charthouse_oldest_successful_sync_timestamp_seconds")).toBeGreaterThan(0);
+    expect(metricSample(text, "charthouse_oldest_successful_sync_timestamp_seconds")).toBeGreaterThan(0);
     for (const [stream, consumer] of [
       ["CHARTHOUSE_SYNC", "index-fetcher"],
       ["CHARTHOUSE_SYNC", "oci-fetcher"],
       ["CHARTHOUSE_DOWNLOADS", "chart-downloader"],
       ["CHARTHOUSE_EXTRACTIONS", "metadata-extractor"],
     ] as const) {
-      expect(sample(text, "charthouse_jetstream_consumer_pending", { stream, consumer }), consumer).toBe(0);
-      expect(sample(text, "charthouse_jetstream_consumer_ack_pending", { stream, consumer }), consumer).toBe(0);
+      expect(metricSample(text, "charthouse_jetstream_consumer_pending", { stream, consumer }), consumer).toBe(0);
+      expect(metricSample(text, "charthouse_jetstream_consumer_ack_pending", { stream, consumer }), consumer).toBe(0);
     }
-    expect(sample(text, "charthouse_sse_clients")).toBe(0);
-    expect(sample(text, "charthouse_http_requests_total", { route: "/api/v1/registries", method: "POST", status: "201" })).toBe(1);
-    expect(sample(text, "charthouse_http_requests_total", { route: "/api/v1/registries/:id", method: "GET", status: "200" })).toBeGreaterThanOrEqual(1);
+    expect(metricSample(text, "charthouse_sse_clients")).toBe(0);
+    expect(metricSample(text, "charthouse_http_requests_total", { route: "/api/v1/registries", method: "POST", status: "201" })).toBe(1);
+    expect(metricSample(text, "charthouse_http_requests_total", { route: "/api/v1/registries/:id", method: "GET", status: "200" })).toBeGreaterThanOrEqual(1);
     // Organisation-agnostic: no registry id or name in any label.
     expect(text).not.toContain(registryId);
     expect(text).not.toContain("metrics-charts");

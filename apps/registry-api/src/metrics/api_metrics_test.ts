@@ -4,7 +4,7 @@ import { openDatabase, type DataSource } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { ArchiveStore, connectNats, ensureConsumer, ensureStream, Publisher, type NatsConnection } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
-import { createTestDatabase, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
+import { createTestDatabase, metricSample, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
 import { archiveBucket } from "@charthouse/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mountApi } from "../app.ts";
@@ -15,16 +15,6 @@ import { createApiMetrics } from "./api_metrics.ts";
 
 const log = createLogger("api-metrics-test", { level: "silent" });
 
-/** The value of one sample of the exposition text, or undefined when it is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = new Map([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe("registry-api /metrics", () => {
   let database: TestDatabase;
@@ -83,12 +73,12 @@ describe("registry-api /metrics", () => {
     expect((await fetch(`${baseUrl}/api/v1/registries/${id}`)).status).toBe(401);
     expect((await fetch(`${baseUrl}/api/v1/no/such/${id}`, { headers: authorization })).status).toBe(404);
     const text = await (await fetch(`${baseUrl}/metrics`)).text();
-    expect(sample(text, "charthouse_http_requests_total", { route: "/api/v1/registries", method: "GET", status: "200" })).toBe(1);
-    expect(sample(text, "charthouse_http_requests_total", { route: "/api/v1/registries/:id", method: "GET", status: "404" })).toBe(1);
+    expect(metricSample(text, "charthouse_http_requests_total", { route: "/api/v1/registries", method: "GET", status: "200" })).toBe(1);
+    expect(metricSample(text, "charthouse_http_requests_total", { route: "/api/v1/registries/:id", method: "GET", status: "404" })).toBe(1);
     // Refused before routing, still counted under its route.
-    expect(sample(text, "charthouse_http_requests_total", { route: "/api/v1/registries/:id", method: "GET", status: "401" })).toBe(1);
-    expect(sample(text, "charthouse_http_requests_total", { route: "unmatched", method: "GET", status: "404" })).toBe(1);
-    expect(sample(text, "charthouse_http_request_duration_seconds_count", { route: "/api/v1/registries", method: "GET", status: "200" })).toBe(1);
+    expect(metricSample(text, "charthouse_http_requests_total", { route: "/api/v1/registries/:id", method: "GET", status: "401" })).toBe(1);
+    expect(metricSample(text, "charthouse_http_requests_total", { route: "unmatched", method: "GET", status: "404" })).toBe(1);
+    expect(metricSample(text, "charthouse_http_request_duration_seconds_count", { route: "/api/v1/registries", method: "GET", status: "200" })).toBe(1);
     expect(text).not.toContain(id);
   });
 
@@ -114,17 +104,17 @@ describe("registry-api /metrics", () => {
     );
 
     const text = await scrape();
-    expect(sample(text, "charthouse_registries", { state: "ok" })).toBe(2);
-    expect(sample(text, "charthouse_registries", { state: "error" })).toBe(2);
-    expect(sample(text, "charthouse_registries", { state: "disabled" })).toBe(0);
-    expect(sample(text, "charthouse_chart_versions", { state: "ready" })).toBe(3);
-    expect(sample(text, "charthouse_chart_versions", { state: "failed" })).toBe(1);
-    expect(sample(text, "charthouse_chart_versions", { state: "discovered" })).toBe(2);
-    expect(sample(text, "charthouse_chart_versions", { state: "removed" })).toBe(0);
-    expect(sample(text, "charthouse_last_successful_sync_timestamp_seconds")).toBe(Date.parse("2026-11-30T12:00:00Z") / 1000);
+    expect(metricSample(text, "charthouse_registries", { state: "ok" })).toBe(2);
+    expect(metricSample(text, "charthouse_registries", { state: "error" })).toBe(2);
+    expect(metricSample(text, "charthouse_registries", { state: "disabled" })).toBe(0);
+    expect(metricSample(text, "charthouse_chart_versions", { state: "ready" })).toBe(3);
+    expect(metricSample(text, "charthouse_chart_versions", { state: "failed" })).toBe(1);
+    expect(metricSample(text, "charthouse_chart_versions", { state: "discovered" })).toBe(2);
+    expect(metricSample(text, "charthouse_chart_versions", { state: "removed" })).toBe(0);
+    expect(metricSample(text, "charthouse_last_successful_sync_timestamp_seconds")).toBe(Date.parse("2026-11-30T12:00:00Z") / 1000);
     // Only registries on an interval: the manual-only one synced in June does not count.
-    expect(sample(text, "charthouse_oldest_successful_sync_timestamp_seconds")).toBe(Date.parse("2026-11-01T00:00:00Z") / 1000);
-    expect(sample(text, "charthouse_metrics_collector_success", { collector: "registries" })).toBe(1);
+    expect(metricSample(text, "charthouse_oldest_successful_sync_timestamp_seconds")).toBe(Date.parse("2026-11-01T00:00:00Z") / 1000);
+    expect(metricSample(text, "charthouse_metrics_collector_success", { collector: "registries" })).toBe(1);
     // No organisation or registry shows up in a label.
     expect(text).not.toContain(organizationId);
     expect(text).not.toContain("broken");
@@ -142,8 +132,8 @@ describe("registry-api /metrics", () => {
     expect(taken).not.toBeNull();
 
     const text = await scrape();
-    expect(sample(text, "charthouse_jetstream_consumer_pending", { stream: streams.SYNC.name, consumer: durable })).toBe(4);
-    expect(sample(text, "charthouse_jetstream_consumer_ack_pending", { stream: streams.SYNC.name, consumer: durable })).toBe(1);
+    expect(metricSample(text, "charthouse_jetstream_consumer_pending", { stream: streams.SYNC.name, consumer: durable })).toBe(4);
+    expect(metricSample(text, "charthouse_jetstream_consumer_ack_pending", { stream: streams.SYNC.name, consumer: durable })).toBe(1);
     // The live event feed's ordered consumer has a random name: it is not exported.
     expect(text).not.toMatch(/charthouse_jetstream_consumer_pending\{[^}]*stream="CHARTHOUSE_EVENTS"/);
   });
@@ -152,11 +142,11 @@ describe("registry-api /metrics", () => {
     const client = await openEventStream(`${baseUrl}/api/v1/events`, { token });
     try {
       await waitFor(() => events.size === 1, { what: "the event stream to be subscribed", timeoutMs: 5_000 });
-      expect(sample(await scrape(), "charthouse_sse_clients")).toBe(1);
+      expect(metricSample(await scrape(), "charthouse_sse_clients")).toBe(1);
     } finally {
       client.close();
     }
     await waitFor(() => events.size === 0, { what: "the event stream to be closed", timeoutMs: 5_000 });
-    expect(sample(await scrape(), "charthouse_sse_clients")).toBe(0);
+    expect(metricSample(await scrape(), "charthouse_sse_clients")).toBe(0);
   });
 });
