@@ -2,8 +2,12 @@
 # One image for every Charthouse service; the service is chosen by the command:
 #   docker run IMAGE apps/registry-api/dist/main.js
 # Build from the repository root: docker build -t charthouse .
+# NODE_IMAGE picks the base (any Node 20 on Debian bookworm); the tests build against a locally
+# made one: docker build --build-arg NODE_IMAGE=charthouse-local/node:20-bookworm-slim .
+# The runtime runs as uid 1000 and writes nothing: run it with a read-only root file system.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
-FROM node:20-bookworm-slim AS base
+FROM ${NODE_IMAGE} AS base
 WORKDIR /app
 
 # The lockfile and every workspace's package.json, nothing else, so the npm ci layers below are
@@ -37,5 +41,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/apps ./apps
 # The node user (uid 1000) of the base image, numeric so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
+# node is PID 1 and drains on SIGTERM (libs/service-runtime), well within compose's 10 s grace.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "--enable-source-maps"]
 CMD ["apps/registry-api/dist/main.js"]
