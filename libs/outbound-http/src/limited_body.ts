@@ -54,8 +54,9 @@ export async function* limitedBody(raw: Readable, reading: BodyReading): AsyncGe
     yield* capped(decoder, reading, " once decompressed");
   } catch (err) {
     if (reading.signal?.aborted === true) throw reading.signal.reason;
-    if (reading.deadline?.expired() === true) throw reading.deadline.error(reading.method, reading.displayUrl, err);
+    // What really happened first (a size limit reached) stands, even if the deadline passed meanwhile.
     if (err instanceof CharthouseError) throw err;
+    if (reading.deadline?.expired() === true) throw reading.deadline.error(reading.method, reading.displayUrl, err);
     if (rawError !== undefined || !isDecodingError(err)) {
       throw errorForTransportFailure(rawError ?? err, reading.method, reading.displayUrl, "body");
     }
