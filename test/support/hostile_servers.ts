@@ -2,6 +2,7 @@
 // each has its own circuit breaker), serving exactly the bytes and timing a hostile registry would.
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
 import { startLocalHttp, type LocalHttp } from "@charthouse/testing";
 
 /** A crafted registry server; `requests` counts what it was asked. */
@@ -22,6 +23,35 @@ export async function startHostileServer(handler: (req: IncomingMessage, res: Se
     handler(req, res);
   });
   return { origin: server.origin, host: server.origin.slice("http://".length), requests, close: () => server.close() };
+}
+
+/**
+ * Starts a crafted registry below HTTP: each connection, once it has sent its request, is handed
+ * to `onSocket` to write raw bytes, lie about lengths, or reset.
+ */
+export async function startRawServer(onSocket: (socket: Socket) => void): Promise<HostileServer> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    socket.once("data", (chunk: Buffer) => {
+      requests.push(chunk.toString("latin1").split("\r\n", 1)[0] ?? "");
+      onSocket(socket);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin: `http://${host}`,
+    host,
+    requests,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Sends `bytes` one byte every `everyMs` (a trickle that dodges an idle timeout), until the client leaves. */
@@ -79,6 +109,15 @@ export async function startHostileOciRegistry(options: {
   tags?: (url: URL) => TagListPage;
   /** Trickle each manifest at one byte every this many ms. */
   trickleManifestMs?: number;
+  /**
+   * Answer every /v2/ request without a token with a Bearer challenge naming this realm: an
+   * absolute URL, or a path on this server (then served by `token`).
+   */
+  realm?: string;
+  /** Serves the realm's path on this server (the token endpoint). */
+  token?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Blobs served at a digest they do not match (a swapped config or layer), by digest. */
+  swappedBlobs?: Record<string, Buffer>;
 }): Promise<HostileServer> {
   const blobs = new Map<string, Buffer>();
   const manifests = new Map<string, Buffer>();
@@ -88,15 +127,26 @@ export async function startHostileOciRegistry(options: {
     blobs.set(ociDigest(chart.layer), chart.layer);
     manifests.set(tag, Buffer.from(chart.manifest ?? helmManifest(config, chart.layer)));
   }
+  for (const [digest, blob] of Object.entries(options.swappedBlobs ?? {})) blobs.set(digest, blob);
   const prefix = `/v2/${options.repository}/`;
   const tags = options.tags ?? ((): TagListPage => ({ body: JSON.stringify({ name: options.repository, tags: Object.keys(options.charts) }) }));
-  return await startHostileServer((req, res) => {
+  const server = await startHostileServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://registry");
     const send = (status: number, body: string | Buffer, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers });
       res.end(req.method === "HEAD" ? undefined : body);
     };
     const notFound = (): void => send(404, JSON.stringify({ errors: [{ code: "NAME_UNKNOWN", message: "unknown" }] }));
+    if (options.realm !== undefined) {
+      if (options.token !== undefined && url.pathname === new URL(options.realm, "http://registry").pathname) return options.token(req, res);
+      if (req.headers.authorization === undefined) {
+        const realm = new URL(options.realm, server.origin).href;
+        const scope = `repository:${options.repository}:pull`;
+        return send(401, JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }), {
+          "www-authenticate": `Bearer realm="${realm}",service="registry",scope="${scope}"`,
+        });
+      }
+    }
     if (url.pathname === "/v2/" || url.pathname === "/v2") return send(200, "{}");
     if (!url.pathname.startsWith(prefix)) return notFound();
     const rest = url.pathname.slice(prefix.length);
@@ -118,4 +168,5 @@ export async function startHostileOciRegistry(options: {
     }
     notFound();
   });
+  return server;
 }
