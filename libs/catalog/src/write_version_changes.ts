@@ -3,6 +3,7 @@ import {
   diffSlices,
   type ChartVersionRepository,
   type IndexedVersion,
+  type LeasedSync,
   type StoredVersion,
   type SyncRunRepository,
   type VersionChanges,
@@ -23,11 +24,8 @@ export interface CatalogWriterDependencies {
 
 /** One sync's changes to write. */
 export interface VersionChangesToWrite {
-  organizationId: string;
-  registryId: string;
-  syncRunId: string;
-  /** Delivery attempts of the sync so far: after the first, leftovers of an interrupted one are queued too. */
-  attempts: number;
+  /** The leased sync: its registry, and its delivery attempts (after the first, leftovers of an interrupted one are queued too). */
+  sync: LeasedSync;
   changes: VersionChanges;
   /** The versions stored before this sync, which the diff was made against (names the tombstoned ones). */
   stored: readonly StoredVersion[];
@@ -52,11 +50,11 @@ export interface WrittenVersionChanges {
  * commits, also in the background.
  */
 export async function writeVersionChanges(deps: CatalogWriterDependencies, write: VersionChangesToWrite): Promise<WrittenVersionChanges> {
-  const { registryId } = write;
+  const { id: registryId, organizationId } = write.sync.registry;
   const changes = withDownloadUrls(write.changes, write.downloadUrls);
   await deps.versions.upsertCharts(registryId, changes.charts, { complete: write.completeCharts });
   const queue = new DownloadQueue(deps, registryId);
-  const announcer = new VersionAnnouncer(deps.publisher, { organizationId: write.organizationId, registryId });
+  const announcer = new VersionAnnouncer(deps.publisher, { organizationId, registryId });
   const removable = new Map(write.stored.filter((v) => v.state !== "removed").map((v) => [v.id, v]));
   let inserted = 0;
   for (const slice of diffSlices(changes, WRITE_SLICE)) {
@@ -67,10 +65,10 @@ export async function writeVersionChanges(deps: CatalogWriterDependencies, write
     queue.add(pending);
     write.working();
   }
-  await deps.syncRuns.renewLease(write.syncRunId);
+  await deps.syncRuns.renewLease(write.sync.syncRunId);
 
   // Versions inserted by an earlier, interrupted attempt of this sync were not returned above.
-  if (write.attempts > 1 || inserted < changes.added.length) announcer.add(chartVersionDiscovered, await queue.addLeftovers());
+  if (write.sync.attempts > 1 || inserted < changes.added.length) announcer.add(chartVersionDiscovered, await queue.addLeftovers());
   const queued = await queue.drain();
   await announcer.drain();
   write.working();

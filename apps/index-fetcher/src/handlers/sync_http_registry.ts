@@ -151,10 +151,7 @@ async function applyIndex(
   phases.mark("diff");
 
   const { queued } = await writeVersionChanges(deps, {
-    organizationId: registry.organizationId,
-    registryId: registry.id,
-    syncRunId: leased.syncRunId,
-    attempts: leased.attempts,
+    sync: leased,
     changes,
     stored,
     downloadUrls: snapshot.downloadUrls,

@@ -117,10 +117,7 @@ async function syncRegistry(
   const changed = !isEmptyDiff(changes);
   if (changed || readings.some((r) => r.read)) {
     await writeVersionChanges(deps, {
-      organizationId: registry.organizationId,
-      registryId: registry.id,
-      syncRunId: leased.syncRunId,
-      attempts: leased.attempts,
+      sync: leased,
       changes,
       stored,
       downloadUrls: new Map(readings.flatMap((r) => [...r.downloadUrls])),
