@@ -1,78 +1,26 @@
-/** A JSON Schema / OpenAPI schema object (the subset this document uses). */
-export interface SchemaObject {
-  type?: string | string[];
-  format?: string;
-  description?: string;
-  enum?: readonly (string | number | null)[];
-  properties?: Record<string, SchemaObject>;
-  required?: readonly string[];
-  items?: SchemaObject;
-  additionalProperties?: boolean | SchemaObject;
-  oneOf?: readonly SchemaObject[];
-  allOf?: readonly SchemaObject[];
-  $ref?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  default?: unknown;
-}
-
-type ParameterObject = { name: string; in: "path" | "query" | "header"; required: boolean; description?: string; schema: SchemaObject };
-type ResponseObject = { description: string; content?: Record<string, { schema: SchemaObject }>; headers?: Record<string, { schema: SchemaObject }> };
-type OperationObject = {
-  operationId: string;
-  summary: string;
-  tags: string[];
-  security?: Record<string, string[]>[];
-  parameters?: ParameterObject[];
-  requestBody?: { required: boolean; content: Record<string, { schema: SchemaObject }> };
-  responses: Record<string, ResponseObject>;
-};
-
-const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
-const str = (description?: string): SchemaObject => ({ type: "string", ...(description ? { description } : {}) });
-const nullable = (type: string, extra: SchemaObject = {}): SchemaObject => ({ type: [type, "null"], ...extra });
-const time: SchemaObject = { type: "string", format: "date-time" };
-const nullableTime: SchemaObject = { type: ["string", "null"], format: "date-time" };
-const uuid: SchemaObject = { type: "string", format: "uuid" };
-const int: SchemaObject = { type: "integer" };
-const object = (properties: Record<string, SchemaObject>, required: readonly string[] = Object.keys(properties)): SchemaObject => ({
-  type: "object",
-  properties,
-  required,
-});
-const json = (schema: SchemaObject): Record<string, { schema: SchemaObject }> => ({ "application/json": { schema } });
-const problem = (description: string): ResponseObject => ({
-  description,
-  content: { "application/problem+json": { schema: ref("Problem") } },
-});
-const page = (item: string): SchemaObject => object({ items: { type: "array", items: ref(item) }, next_cursor: nullable("string") });
-
-const idParam = (what: string): ParameterObject => ({ name: "id", in: "path", required: true, description: `The ${what}'s id`, schema: uuid });
-const nameParam: ParameterObject = { name: "name", in: "path", required: true, description: "The chart's name (URL-encoded)", schema: str() };
-const versionParam: ParameterObject = {
-  name: "version",
-  in: "path",
-  required: true,
-  description: "The version, URL-encoded (versions may contain +)",
-  schema: str(),
-};
-const pageParams: ParameterObject[] = [
-  { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
-  { name: "cursor", in: "query", required: false, description: "next_cursor of the previous page", schema: str() },
-];
-
-const errors = {
-  401: problem("Missing, unknown, revoked or expired token (code unauthorized)"),
-  403: problem("The token lacks the scope (code forbidden)"),
-  404: problem("No such object in this organisation (code not_found)"),
-  422: problem("Invalid input (code invalid_input or invalid_reference) with the field problems in errors"),
-} as const;
-
-function op(operationId: string, summary: string, tag: string, responses: Record<string, ResponseObject>, extra: Partial<OperationObject> = {}): OperationObject {
-  return { operationId, summary, tags: [tag], ...extra, responses: { ...responses, 401: errors[401], 403: errors[403] } };
-}
+import { adminPaths, adminSchemas } from "./openapi_admin.ts";
+import {
+  errors,
+  idParam,
+  int,
+  json,
+  nameParam,
+  nullable,
+  nullableTime,
+  object,
+  op,
+  page,
+  pageParams,
+  problem,
+  ref,
+  str,
+  time,
+  uuid,
+  versionParam,
+  type OperationObject,
+  type ResponseObject,
+  type SchemaObject,
+} from "./openapi_builders.ts";
 
 const storedError = object({ code: str(), message: str(), cause: nullable("string"), solution: str() });
 
@@ -295,61 +243,7 @@ const schemas: Record<string, SchemaObject> = {
   Organization: object({ id: uuid, name: str(), created_at: time }),
   OrganizationCreate: object({ name: registryName, token_name: { ...registryName, description: "Name of the first token (default admin)" } }, ["name"]),
   OrganizationCreated: object({ organization: ref("Organization"), token: ref("TokenCreated") }),
-  DeadLetter: object({
-    id: { ...int, minimum: 1, description: "Its sequence in the CHARTHOUSE_DEAD_LETTERS stream: the id to replay it by" },
-    subject: str("The subject the message was published on, e.g. chart.download.requested.v1"),
-    msg_id: { ...nullable("string"), description: "The original message id (Nats-Msg-Id); null in older dead letters" },
-    concerns: {
-      ...object({
-        registry_id: nullable("string", { format: "uuid" }),
-        version_id: nullable("string", { format: "uuid" }),
-        chart: nullable("string"),
-        version: nullable("string"),
-        sync_run_id: nullable("string", { format: "uuid" }),
-      }),
-      description: "What it is about, read from its payload (null where the payload does not say). The payload itself is never shown",
-    },
-    error: { ...ref("StoredError"), description: "The last error; code internal when the dead letter itself cannot be read" },
-    deliveries: { ...int, description: "Deliveries before it was given up" },
-    first_published_at: { ...nullableTime, description: "When the original message was first published; null in older dead letters" },
-    dead_lettered_at: time,
-  }),
-  DeadLetterPage: page("DeadLetter"),
-  DeadLetterReplayFilter: object(
-    {
-      subject: str("Only dead letters of this original subject (no wildcards)"),
-      registry_id: uuid,
-      code: str("Only dead letters whose last error has this code"),
-      cursor: str("next_cursor of the previous answer, to go on"),
-    },
-    [],
-  ),
-  DeadLetterReplayOutcome: object({
-    id: int,
-    subject: str(),
-    outcome: { type: "string", enum: ["replayed", "skipped"] },
-    reason: {
-      oneOf: [
-        object({
-          code: {
-            type: "string",
-            enum: ["gone", "settled", "busy", "no_download_url", "unreadable"],
-            description:
-              "gone: its registry or version was deleted; settled: the version is ready or removed from the index; busy: the version is being re-opened elsewhere, replay again later; no_download_url: the version has no archive URL, sync its registry; unreadable: the dead letter names no registry or version, or its subject is not replayed",
-          },
-          message: str(),
-        }),
-        { type: "null" },
-      ],
-    },
-    removed: { type: "boolean", description: "It left the dead-letter stream: every replayed one, and gone or settled ones (nothing left to replay)" },
-  }),
-  DeadLetterReplay: object({
-    replayed: int,
-    skipped: int,
-    items: { type: "array", items: ref("DeadLetterReplayOutcome") },
-    next_cursor: { ...nullable("string"), description: "Set when more may match than one call replays (2,000): send it back as cursor" },
-  }),
+  ...adminSchemas,
 };
 
 const versionParams = [idParam("registry"), nameParam, versionParam];
@@ -385,40 +279,7 @@ const paths: Record<string, Record<string, OperationObject>> = {
       { requestBody: { required: true, content: json(ref("OrganizationCreate")) } },
     ),
   },
-  "/admin/dead-letters": {
-    get: op(
-      "listDeadLetters",
-      "Messages given up (retried past CHARTHOUSE_GIVE_UP_AFTER_SECONDS, or unreadable), across every organisation, oldest first; operator only (an admin token of the default organisation). A filtered page may hold fewer than limit items and still have a next_cursor",
-      "admin",
-      { 200: { description: "A page of dead letters", content: json(ref("DeadLetterPage")) }, 422: errors[422], 503: problem("NATS is unreachable (code unavailable)") },
-      {
-        parameters: [
-          { name: "subject", in: "query", required: false, description: "Original subject, e.g. chart.download.requested.v1, chart.downloaded.v1, sync.requested.http.v1", schema: str() },
-          { name: "registry_id", in: "query", required: false, schema: uuid },
-          { name: "code", in: "query", required: false, description: "The last error's code, e.g. connection_failed", schema: str() },
-          ...pageParams,
-        ],
-      },
-    ),
-  },
-  "/admin/dead-letters/{id}/replay": {
-    post: op(
-      "replayDeadLetter",
-      "Send one dead letter back: a version's re-opens the version (discovered, its download queued again), a sync's requests a new sync of its registry; a replayed dead letter leaves the stream. Operator only",
-      "admin",
-      { 200: { description: "What happened to it (replayed, or skipped and why)", content: json(ref("DeadLetterReplay")) }, 404: problem("No dead letter with this id (code not_found)"), 503: problem("NATS is unreachable (code unavailable)") },
-      { parameters: [{ name: "id", in: "path", required: true, description: "The dead letter's id (stream sequence)", schema: { type: "integer", minimum: 1 } }] },
-    ),
-  },
-  "/admin/dead-letters/replay": {
-    post: op(
-      "replayDeadLetters",
-      "Send back every dead letter matching the filter (an empty object: all), up to 2,000 per call; operator only",
-      "admin",
-      { 200: { description: "How many were replayed and skipped, each with its outcome", content: json(ref("DeadLetterReplay")) }, 422: errors[422], 503: problem("NATS is unreachable (code unavailable)") },
-      { requestBody: { required: true, content: json(ref("DeadLetterReplayFilter")) } },
-    ),
-  },
+  ...adminPaths,
   "/organizations/current": {
     get: op("getCurrentOrganization", "The organisation of the calling token", "organizations", { 200: { description: "The organisation", content: json(ref("Organization")) } }),
   },
