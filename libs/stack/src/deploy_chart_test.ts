@@ -84,6 +84,12 @@ const exportedMetrics = [
   "charthouse_message_duration_seconds_bucket",
   "charthouse_metrics_collector_success",
   "charthouse_metrics_collector_duration_seconds",
+  "charthouse_syncs_total",
+  "charthouse_sync_duration_seconds_bucket",
+  "charthouse_version_discovered_to_ready_seconds_bucket",
+  "charthouse_circuit_breakers_open",
+  "charthouse_index_bytes_total",
+  "charthouse_index_not_modified_total",
 ];
 
 /** Runs Debian's promtool (installed by scripts/ensure_test_peers.sh); rejects with its output unless it exits 0. */
