@@ -58,7 +58,7 @@ export async function ensureConsumer(jsm: JetStreamManager, options: ConsumerOpt
     deliver_policy: DeliverPolicy.All,
     filter_subject: options.filterSubject,
     ack_wait: nanos(options.ackWaitMs),
-    // Give-up is ours (dead-letter stream after CHARTHOUSE_MAX_DELIVERIES), not the server's.
+    // Give-up is ours (dead-letter stream after CHARTHOUSE_GIVE_UP_AFTER_SECONDS), not the server's.
     max_deliver: -1,
     max_ack_pending: options.maxAckPending,
   };
