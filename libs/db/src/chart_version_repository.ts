@@ -333,7 +333,7 @@ export class ChartVersionRepository {
                    v.archive_sha256, v.size
        )
        SELECT t.id, t.registry_id AS "registryId", t.state, c.name AS chart, t.version, t.digest,
-              t.download_url AS "downloadUrl", t.requeues, t.archive_sha256 AS "archiveSha256", t.size::integer AS size
+              t.download_url AS "downloadUrl", t.requeues, t.archive_sha256 AS "archiveSha256", t.size::double precision AS size
          FROM touched t JOIN charts c ON c.id = t.chart_id`,
       [options.olderThanSeconds, options.limit],
     );

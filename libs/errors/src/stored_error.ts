@@ -28,12 +28,11 @@ export function toStoredError(err: unknown): StoredError {
  * or an unpaired surrogate, which Postgres refuses in text and jsonb: recording the error must not fail.
  */
 function storable(error: StoredError): StoredError {
-  const clean = storableText;
   return {
     code: error.code,
-    message: clean(error.message),
-    cause: error.cause === null ? null : clean(error.cause),
-    solution: clean(error.solution),
+    message: storableText(error.message),
+    cause: error.cause === null ? null : storableText(error.cause),
+    solution: storableText(error.solution),
   };
 }
 
