@@ -5,7 +5,7 @@
  */
 import { loadConfig, secretKeyListSetting, urlSetting } from "@charthouse/config";
 import { rotateSecretKeys, secretBoxFromSettings, type SecretBox } from "@charthouse/credentials";
-import { createSqlClient } from "@charthouse/db";
+import { createSqlClient, CredentialRepository } from "@charthouse/db";
 import { z } from "zod";
 
 let settings: { config: { DATABASE_URL: string }; box: SecretBox };
@@ -25,7 +25,7 @@ const { box } = settings;
 const sql = createSqlClient(settings.config.DATABASE_URL, { poolSize: 2 });
 try {
   process.stderr.write(`Re-encrypting credentials under key ${box.currentKeyId}\n`);
-  const counts = await rotateSecretKeys(sql, box, {
+  const counts = await rotateSecretKeys(new CredentialRepository(sql), box, {
     onBatch: (progress) => process.stderr.write(`  ${progress.reencrypted} re-encrypted so far\n`),
   });
   for (const failure of counts.failed) process.stderr.write(`  cannot re-encrypt credential ${failure.id}: ${failure.reason}\n`);

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streams } from "@charthouse/contracts";
-import { queryRows } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { DeadLetterStream, Publisher } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 import { mountApi } from "./app.ts";
 import { hashToken } from "./auth.ts";
 import { ensureApiToken } from "./bootstrap.ts";
@@ -59,9 +58,7 @@ async function deadLetter(subject: string, payload: unknown, code = "connection_
 }
 
 async function insertVersion(registryId: string, chartId: string, version: string, state: string, downloadUrl: string | null): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    env.db,
-    `INSERT INTO chart_versions (chart_id, registry_id, version, state, error, attempts, download_url)
+  const [row] = await env.sql.query<{ id: string }>(`INSERT INTO chart_versions (chart_id, registry_id, version, state, error, attempts, download_url)
      VALUES ($1, $2, $3, $4, $5, 6, $6) RETURNING id`,
     [chartId, registryId, version, state, state === "failed" ? JSON.stringify({ code: "connection_failed", message: "down", cause: null, solution: "x" }) : null, downloadUrl],
   );
@@ -90,7 +87,7 @@ beforeAll(async () => {
   tokens.otherAdmin = `adm_b_${randomBytes(12).toString("hex")}`;
   await ensureApiToken(env.db, env.orgB.id, { name: "b admin", value: tokens.otherAdmin, scopes: ["read", "write", "admin"] });
   tokens.writer = `wr_a_${randomBytes(12).toString("hex")}`;
-  await queryRows(env.db, "INSERT INTO api_tokens (organization_id, name, token_hash, scopes) VALUES ($1, 'writer', $2, $3)", [
+  await env.sql.query("INSERT INTO api_tokens (organization_id, name, token_hash, scopes) VALUES ($1, 'writer', $2, $3)", [
     env.orgA.id,
     hashToken(tokens.writer),
     ["read", "write"],
@@ -101,9 +98,9 @@ beforeAll(async () => {
     const res = await env.call("/api/v1/registries", { method: "POST", json: { name: `dl-${key}`, url: `https://${key.toLowerCase()}.example.com`, sync_interval_seconds: 0 } });
     fixture[key] = ((await okJson<{ id: string }>(res, 201)).id);
   }
-  await queryRows(env.db, "UPDATE sync_runs SET finished_at = now(), outcome = 'failed' WHERE finished_at IS NULL");
-  await queryRows(env.db, "UPDATE registries SET active_sync_id = NULL");
-  const [chart] = await queryRows<{ id: string }>(env.db, "INSERT INTO charts (registry_id, name, versions) VALUES ($1, 'app', 3) RETURNING id", [fixture.registryId]);
+  await env.sql.query("UPDATE sync_runs SET finished_at = now(), outcome = 'failed' WHERE finished_at IS NULL");
+  await env.sql.query("UPDATE registries SET active_sync_id = NULL");
+  const [chart] = await env.sql.query<{ id: string }>("INSERT INTO charts (registry_id, name, versions) VALUES ($1, 'app', 3) RETURNING id", [fixture.registryId]);
   fixture.failedId = await insertVersion(fixture.registryId, chart!.id, "1.0.0", "failed", "https://registryid.example.com/app-1.0.0.tgz");
   fixture.readyId = await insertVersion(fixture.registryId, chart!.id, "2.0.0", "ready", "https://registryid.example.com/app-2.0.0.tgz");
   fixture.legacyId = await insertVersion(fixture.registryId, chart!.id, "3.0.0", "failed", null);
@@ -217,9 +214,7 @@ describe("POST /admin/dead-letters/{id}/replay", () => {
       items: [{ id, subject: "chart.download.requested.v1", outcome: "replayed", reason: null, removed: true }],
       next_cursor: null,
     });
-    const [row] = await queryRows<{ state: string; requeues: number; attempts: number }>(
-      env.db,
-      "SELECT state, requeues, attempts FROM chart_versions WHERE id = $1",
+    const [row] = await env.sql.query<{ state: string; requeues: number; attempts: number }>("SELECT state, requeues, attempts FROM chart_versions WHERE id = $1",
       [fixture.failedId],
     );
     expect(row).toEqual({ state: "discovered", requeues: 1, attempts: 0 });
@@ -254,7 +249,7 @@ describe("POST /admin/dead-letters/{id}/replay", () => {
     expect(await deadLetters.get(ready)).toBeNull();
     expect(await deadLetters.get(gone)).toBeNull();
     expect(await deadLetters.get(unreadable)).not.toBeNull();
-    const [state] = await queryRows<{ state: string }>(env.db, "SELECT state FROM chart_versions WHERE id = $1", [fixture.readyId]);
+    const [state] = await env.sql.query<{ state: string }>("SELECT state FROM chart_versions WHERE id = $1", [fixture.readyId]);
     expect(state?.state).toBe("ready");
     await deadLetters.remove(unreadable);
   });
@@ -277,13 +272,13 @@ describe("POST /admin/dead-letters/replay", () => {
     const goneSync = await deadLetter("sync.requested.http.v1", sync(goneRegistryId));
     const other = await deadLetter("chart.download.requested.v1", download(fixture.failedId, "1.0.0"), "timeout");
 
-    const before = await queryRows<{ id: string }>(env.db, "SELECT id FROM sync_runs WHERE registry_id = $1", [fixture.otherRegistryId]);
+    const before = await env.sql.query<{ id: string }>("SELECT id FROM sync_runs WHERE registry_id = $1", [fixture.otherRegistryId]);
     const body = await okJson<ReplayJson>(await call("/admin/dead-letters/replay", { method: "POST", json: { subject: "sync.requested.http.v1" } }));
     expect(body).toMatchObject({ replayed: 2, skipped: 1, next_cursor: null });
     expect(body.items.map((i) => [i.id, i.outcome])).toEqual([[syncs[0], "replayed"], [syncs[1], "replayed"], [goneSync, "skipped"]]);
     expect(body.items[2]!.reason).toEqual({ code: "gone", message: `Registry ${goneRegistryId} no longer exists` });
 
-    const runs = await queryRows<{ id: string; trigger: string }>(env.db, "SELECT id, trigger FROM sync_runs WHERE registry_id = $1 AND finished_at IS NULL", [
+    const runs = await env.sql.query<{ id: string; trigger: string }>("SELECT id, trigger FROM sync_runs WHERE registry_id = $1 AND finished_at IS NULL", [
       fixture.otherRegistryId,
     ]);
     expect(runs).toEqual([{ id: expect.any(String), trigger: "manual" }]);

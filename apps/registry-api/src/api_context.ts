@@ -1,11 +1,12 @@
-import type { DataSource } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 import type { ArchiveStore, Publisher } from "@charthouse/messaging";
 import type { SecretBox } from "@charthouse/credentials";
+import type { ApiRepositories } from "./api_repositories.ts";
 
 /** What the API's routes are built from: connections and adapters, made once in main.ts. */
 export interface ApiContext {
-  db: DataSource;
+  /** Postgres, through the repositories. */
+  db: ApiRepositories;
   publisher: Publisher;
   archives: ArchiveStore;
   log: Logger;

@@ -6,11 +6,10 @@
 // fails the first test, so a new route cannot skip these checks.
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { Publisher } from "@charthouse/messaging";
 import { listApiRoutes, type ApiRoute } from "./api_route_list.ts";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 import { buildApiRouter } from "./app.ts";
 import { hashToken } from "./auth.ts";
 import { ensureApiToken } from "./bootstrap.ts";
@@ -171,7 +170,7 @@ const tokens = { none: "", read: "", write: "", otherAdmin: "", revoked: "", exp
 
 async function insertToken(organizationId: string, name: string, scopes: string[], extra = ""): Promise<string> {
   const value = `iso_${name.replace(/\W/g, "_")}_${randomBytes(12).toString("hex")}`;
-  await queryRows(env.db, `INSERT INTO api_tokens (organization_id, name, token_hash, scopes${extra ? `, ${extra}` : ""}) VALUES ($1, $2, $3, $4${extra ? ", now()" : ""})`, [
+  await env.sql.query(`INSERT INTO api_tokens (organization_id, name, token_hash, scopes${extra ? `, ${extra}` : ""}) VALUES ($1, $2, $3, $4${extra ? ", now()" : ""})`, [
     organizationId,
     name,
     hashToken(value),
@@ -217,14 +216,10 @@ beforeAll(async () => {
   const archive = new Uint8Array(Buffer.from(secrets.archive));
   const sha256 = createHash("sha256").update(archive).digest("hex");
   await env.archives.put(sha256, archive);
-  const [chart] = await queryRows<{ id: string }>(
-    env.db,
-    "INSERT INTO charts (registry_id, name, description, versions, latest_version) VALUES ($1, 'iso-app', $2, 1, '1.0.0') RETURNING id",
+  const [chart] = await env.sql.query<{ id: string }>("INSERT INTO charts (registry_id, name, description, versions, latest_version) VALUES ($1, 'iso-app', $2, 1, '1.0.0') RETURNING id",
     [registry.id, secrets.chartDescription],
   );
-  await queryRows(
-    env.db,
-    `INSERT INTO chart_versions (chart_id, registry_id, version, description, state, archive_sha256, size, readme, values_yaml, values_schema, urls)
+  await env.sql.query(`INSERT INTO chart_versions (chart_id, registry_id, version, description, state, archive_sha256, size, readme, values_yaml, values_schema, urls)
      VALUES ($1, $2, '1.0.0', $3, 'ready', $4, $5, $6, $7, $8, $9)`,
     [chart!.id, registry.id, secrets.chartDescription, sha256, archive.byteLength, secrets.readme, `note: ${secrets.values}\n`,
       JSON.stringify({ title: secrets.schema }), [`https://${secrets.registryHost}/charts/iso-app-1.0.0.tgz`]],

@@ -32,7 +32,7 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   router.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
   });
-  router.use(authenticate(context.db, context.log));
+  router.use(authenticate(context.db.tokens, context.log));
   router.use(requireScopeFor());
   router.use(jsonRequestBody());
   router.use(registryRoutes(context));

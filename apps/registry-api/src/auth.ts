@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { DataSource } from "@charthouse/db";
+import type { ApiTokenRepository } from "@charthouse/db";
 import { UnauthorizedError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
-import { queryRows } from "@charthouse/db";
 import { holdsScope, type TokenScope } from "./token_scopes.ts";
 
 /** Who a request is: the token's organisation, id, scopes and expiry. */
@@ -22,41 +21,20 @@ export function hashToken(value: string): string {
 
 const apiTokenSolution = "Send a valid API token: Authorization: Bearer <token> (POST /api/v1/tokens makes one)";
 
-interface TokenRow {
-  id: string;
-  organization_id: string;
-  scopes: string[];
-  expires_at: Date | null;
-  stale: boolean;
-}
-
 /**
  * Express middleware that admits requests with a valid `Authorization: Bearer <token>` (known,
  * not revoked, not expired) and records who they are. last_used_at is written at most once a
  * minute per token, so a busy client does not turn every read into a write.
  */
-export function authenticate(db: DataSource, log: Logger): RequestHandler {
+export function authenticate(tokens: ApiTokenRepository, log: Logger): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get("authorization");
     const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new UnauthorizedError("Missing bearer token: send Authorization: Bearer <token>", { solution: apiTokenSolution });
-    const rows = await queryRows<TokenRow>(
-      db,
-      `SELECT id, organization_id, scopes, expires_at,
-              (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale
-         FROM api_tokens
-        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-      [hashToken(match[1])],
-    );
-    const token = rows[0];
+    const token = await tokens.findUsable(hashToken(match[1]));
     if (!token) throw new UnauthorizedError("The bearer token is unknown, revoked or expired", { solution: apiTokenSolution });
     if (token.stale) {
-      queryRows(
-        db,
-        `UPDATE api_tokens SET last_used_at = now()
-          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-        [token.id],
-      ).catch((err: unknown) => log.warn({ err, tokenId: token.id }, "Cannot record token use"));
+      tokens.touchLastUsed(token.id).catch((err: unknown) => log.warn({ err, tokenId: token.id }, "Cannot record token use"));
     }
     const auth: RequestAuth = {
       organizationId: token.organization_id,

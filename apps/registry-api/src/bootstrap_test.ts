@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DataSource } from "@charthouse/db";
+import { createSqlClient, ensureSchema, type SqlClient } from "@charthouse/db";
 import { createTestDatabase, type TestDatabase } from "@charthouse/testing";
+import { createApiRepositories, type ApiRepositories } from "./api_repositories.ts";
 import { bootstrapDefaultOrganization } from "./bootstrap.ts";
 
 let database: TestDatabase;
-let db: DataSource;
+let sql: SqlClient;
+let db: ApiRepositories;
 
 beforeAll(async () => {
   database = await createTestDatabase("ch_bootstrap_test");
-  db = await openDatabase(database.url, { poolSize: 12 });
+  await ensureSchema(database.url);
+  sql = createSqlClient(database.url, { poolSize: 12 });
+  db = createApiRepositories(sql);
 });
 
 afterAll(async () => {
-  await db?.destroy();
+  await sql?.close();
   await database?.drop();
 });
 
@@ -22,8 +26,8 @@ describe("bootstrapDefaultOrganization()", () => {
       const token = `ch_race_${round}`;
       const ids = await Promise.all(Array.from({ length: 10 }, () => bootstrapDefaultOrganization(db, token)));
       expect(new Set(ids).size).toBe(1);
-      const [{ n }] = (await db.query("SELECT count(*)::int AS n FROM api_tokens WHERE name = 'bootstrap'")) as [{ n: number }];
-      expect(n).toBe(round + 1);
+      const [row] = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM api_tokens WHERE name = 'bootstrap'");
+      expect(row?.n).toBe(round + 1);
     }
   });
 });

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
-import { queryRows } from "@charthouse/db";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 
 let env: ApiTestEnv;
 let httpRegistry: string;
@@ -10,9 +9,7 @@ const archive = new Uint8Array(Buffer.from("not really a tgz, but bytes all the 
 const archiveSha = createHash("sha256").update(archive).digest("hex");
 
 async function seedChart(registryId: string, name: string, extra: { description?: string; keywords?: string[]; versions?: number } = {}): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
-    env.db,
-    "INSERT INTO charts (registry_id, name, description, keywords, versions, latest_version) VALUES ($1, $2, $3, $4, $5, '1.0.0') RETURNING id",
+  const [row] = await env.sql.query<{ id: string }>("INSERT INTO charts (registry_id, name, description, keywords, versions, latest_version) VALUES ($1, $2, $3, $4, $5, '1.0.0') RETURNING id",
     [registryId, name, extra.description ?? null, extra.keywords ?? [], extra.versions ?? 1],
   );
   return row!.id;
@@ -21,7 +18,7 @@ async function seedChart(registryId: string, name: string, extra: { description?
 async function seedVersion(chartId: string, registryId: string, version: string, fields: Record<string, unknown> = {}): Promise<void> {
   const columns = ["chart_id", "registry_id", "version", ...Object.keys(fields)];
   const values = [chartId, registryId, version, ...Object.values(fields)];
-  await queryRows(env.db, `INSERT INTO chart_versions (${columns.join(", ")}) VALUES (${values.map((_, i) => `$${i + 1}`).join(", ")})`, values);
+  await env.sql.query(`INSERT INTO chart_versions (${columns.join(", ")}) VALUES (${values.map((_, i) => `$${i + 1}`).join(", ")})`, values);
 }
 
 beforeAll(async () => {
@@ -37,15 +34,13 @@ beforeAll(async () => {
   for (const version of ["1.0.0", "v2.0.0", "1.10.0", "2.0.0-rc.1", "1.2.0+build.5", "latest", "0.9.0"]) {
     await seedVersion(app, httpRegistry, version, { urls: [`https://charts.example.com/app-${version}.tgz`] });
   }
-  await queryRows(
-    env.db,
-    `UPDATE chart_versions SET state = 'ready', archive_sha256 = $2, size = $3, readme = '# App', values_yaml = 'replicas: 1',
+  await env.sql.query(`UPDATE chart_versions SET state = 'ready', archive_sha256 = $2, size = $3, readme = '# App', values_yaml = 'replicas: 1',
             values_schema = '{"type":"object"}', index_metadata = '{"keywords":["from-index"]}',
             chart_yaml = '{"name":"app","version":"1.2.0+build.5","keywords":["web"],"kubeVersion":">=1.25","type":"application","dependencies":[{"name":"redis"}],"annotations":{"a":"b"},"sources":["https://src"]}'
       WHERE registry_id = $1 AND version = '1.2.0+build.5'`,
     [httpRegistry, archiveSha, archive.byteLength],
   );
-  await queryRows(env.db, "UPDATE chart_versions SET state = 'ready', archive_sha256 = $2 WHERE registry_id = $1 AND version = '1.0.0'", [httpRegistry, archiveSha]);
+  await env.sql.query("UPDATE chart_versions SET state = 'ready', archive_sha256 = $2 WHERE registry_id = $1 AND version = '1.0.0'", [httpRegistry, archiveSha]);
   await env.archives.put(archiveSha, archive);
 
   await seedChart(httpRegistry, "database", { description: "Postgres for the APP", versions: 1 });

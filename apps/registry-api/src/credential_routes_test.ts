@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
-import { queryRows } from "@charthouse/db";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 
 let env: ApiTestEnv;
 let keyless: ApiTestEnv;
@@ -38,7 +37,7 @@ describe("credentials", () => {
     const one = await (await env.call(`/api/v1/credentials/${String(created["id"])}`)).text();
     expect(one).not.toContain(password);
 
-    const stored = await queryRows<{ secret_ciphertext: string }>(env.db, "SELECT secret_ciphertext FROM credentials");
+    const stored = await env.sql.query<{ secret_ciphertext: string }>("SELECT secret_ciphertext FROM credentials");
     for (const row of stored) {
       expect(row.secret_ciphertext).not.toContain(password);
       expect(Buffer.from(row.secret_ciphertext, "base64").toString("latin1")).not.toContain(password);
@@ -62,13 +61,13 @@ describe("credentials", () => {
 
   it("replaces secret fields on PATCH and keeps the others", async () => {
     const created = (await (await createCredential({ name: "nexus", kind: "basic", username: "ci", password })).json()) as { id: string };
-    const before = await queryRows<{ secret_ciphertext: string }>(env.db, "SELECT secret_ciphertext FROM credentials WHERE id = $1", [created.id]);
+    const before = await env.sql.query<{ secret_ciphertext: string }>("SELECT secret_ciphertext FROM credentials WHERE id = $1", [created.id]);
     const res = await env.call(`/api/v1/credentials/${created.id}`, { method: "PATCH", json: { password: "n3w-password" } });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain("n3w-password");
     expect(JSON.parse(text)).toMatchObject({ username: "ci", name: "nexus" });
-    const after = await queryRows<{ secret_ciphertext: string }>(env.db, "SELECT secret_ciphertext FROM credentials WHERE id = $1", [created.id]);
+    const after = await env.sql.query<{ secret_ciphertext: string }>("SELECT secret_ciphertext FROM credentials WHERE id = $1", [created.id]);
     expect(after[0]?.secret_ciphertext).not.toBe(before[0]?.secret_ciphertext);
     const renamed = await env.call(`/api/v1/credentials/${created.id}`, { method: "PATCH", json: { name: "nexus-2", username: "ci2" } });
     expect(await renamed.json()).toMatchObject({ name: "nexus-2", username: "ci2" });

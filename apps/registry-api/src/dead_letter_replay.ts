@@ -1,7 +1,8 @@
 import { queueReopenedVersions } from "@charthouse/catalog";
-import { ChartVersionRepository, queryRows, sqlClientOf, type DataSource, type ReopenedVersion } from "@charthouse/db";
+import type { ReopenedVersion } from "@charthouse/catalog";
 import type { Logger } from "@charthouse/logging";
 import type { DeadLetter, DeadLetterStream, Publisher } from "@charthouse/messaging";
+import type { ApiRepositories } from "./api_repositories.ts";
 import { requestSync } from "./sync_requests.ts";
 
 /** Why a dead letter was not replayed. */
@@ -30,7 +31,7 @@ export interface ReplayOutcome {
 
 /** What a replay needs. */
 export interface ReplayDependencies {
-  db: DataSource;
+  db: ApiRepositories;
   publisher: Publisher;
   deadLetters: DeadLetterStream;
   log: Logger;
@@ -48,12 +49,6 @@ const skip = (code: ReplaySkipCode, message: string): Verdict => ({
 /** The subjects whose dead letters concern a version (re-opened) and those that concern a sync (requested again). */
 const versionSubject = /^chart\.(download\.requested|downloaded)\.v\d+$/;
 const syncSubject = /^sync\.requested\.(http|oci)\.v\d+$/;
-
-interface VersionRow {
-  id: string;
-  state: string;
-  has_url: boolean;
-}
 
 /**
  * Sends dead letters back: a version's (download or extraction given up) re-opens the version
@@ -85,11 +80,7 @@ async function replayVersions(deps: ReplayDependencies, letters: readonly DeadLe
   const verdicts = new Map<number, Verdict>();
   if (letters.length === 0) return verdicts;
   const ids = [...new Set(letters.map((l) => l.concerns.versionId!))];
-  const rows = await queryRows<VersionRow>(
-    deps.db,
-    "SELECT id, state, download_url IS NOT NULL AS has_url FROM chart_versions WHERE id = ANY($1::uuid[])",
-    [ids],
-  );
+  const rows = await deps.db.deadLetterTargets.versions(ids);
   const byId = new Map(rows.map((r) => [r.id, r]));
   // A version stored before download URLs were recorded is downloaded from its dead letter's own URL.
   const letterUrls = new Map<string, string>();
@@ -101,7 +92,7 @@ async function replayVersions(deps: ReplayDependencies, letters: readonly DeadLe
     const row = byId.get(id);
     return row !== undefined && row.state !== "ready" && row.state !== "removed" && (row.has_url || letterUrls.has(id));
   });
-  const reopened = await new ChartVersionRepository(sqlClientOf(deps.db)).reopen(reopenable);
+  const reopened = await deps.db.chartVersions.reopen(reopenable);
   const withUrls: ReopenedVersion[] = reopened.map((v) => (v.downloadUrl === null ? { ...v, downloadUrl: letterUrls.get(v.id) ?? null } : v));
   await queueReopenedVersions(deps.publisher, withUrls);
   const reopenedIds = new Set(reopened.map((v) => v.id));
@@ -125,8 +116,7 @@ async function replaySyncs(deps: ReplayDependencies, letters: readonly DeadLette
   const verdicts = new Map<number, Verdict>();
   if (letters.length === 0) return verdicts;
   const ids = [...new Set(letters.map((l) => l.concerns.registryId!))];
-  const rows = await queryRows<{ id: string }>(deps.db, "SELECT id FROM registries WHERE id = ANY($1::uuid[])", [ids]);
-  const existing = new Set(rows.map((r) => r.id));
+  const existing = await deps.db.deadLetterTargets.existingRegistries(ids);
   // One new sync per registry, however many of its syncs were given up (an active one is reused).
   for (const registryId of ids) {
     if (existing.has(registryId)) await requestSync(deps.db, deps.publisher, { registryId, trigger: "manual" });

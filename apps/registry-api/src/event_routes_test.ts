@@ -5,10 +5,10 @@ import { Publisher } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
 import { waitFor } from "@charthouse/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 import { mountApi } from "./app.ts";
 import { EventFeed } from "./events_feed.ts";
-import { openEventStream, type EventStreamClient, type ReceivedEvent } from "./events_test_client.ts";
+import { openEventStream, type EventStreamClient, type ReceivedEvent } from "./events_client_test_support.ts";
 
 const maxClients = 4;
 const replayLimit = 50;

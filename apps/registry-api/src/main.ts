@@ -1,28 +1,31 @@
 import { secretBoxFromSettings, type SecretBox } from "@charthouse/credentials";
-import { openDatabase, sqlClientOf } from "@charthouse/db";
+import { createSqlClient, ensureSchema } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { DeadLetterStream, registerDeadLetterMetrics } from "@charthouse/messaging";
-import { openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
+import { loadServiceConfig, openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
+import { createApiRepositories } from "./api_repositories.ts";
 import { mountApi } from "./app.ts";
 import { bootstrapDefaultOrganization } from "./bootstrap.ts";
 import { loadRegistryApiConfig } from "./config.ts";
 import { EventFeed } from "./events_feed.ts";
 import { createApiMetrics } from "./metrics/api_metrics.ts";
 
-const config = loadRegistryApiConfig();
+const config = loadServiceConfig("registry-api", loadRegistryApiConfig);
 const log = createLogger("registry-api", { level: config.LOG_LEVEL });
 const tracing = await startTracing("registry-api", { log });
 
 runService(log, async () => {
   const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY, config.CHARTHOUSE_PREVIOUS_SECRET_KEYS);
   if (secretBox === null) log.warn("CHARTHOUSE_SECRET_KEY is not set: credentials cannot be created");
-  // Postgres (migrated) through TypeORM for the API's reads, NATS with every stream, the
-  // publisher and the archive store.
-  const dataSource = await openDatabase(config.DATABASE_URL, { poolSize: 20 });
-  const connections = await openConnections("registry-api", config, log, { db: sqlClientOf(dataSource) });
-  await bootstrapDefaultOrganization(dataSource, config.CHARTHOUSE_BOOTSTRAP_TOKEN);
+  // Postgres, migrated first (this service applies the migrations; the workers wait for them),
+  // NATS with every stream, the publisher and the archive store.
+  await ensureSchema(config.DATABASE_URL);
+  const sql = createSqlClient(config.DATABASE_URL, { poolSize: 20 });
+  const connections = await openConnections("registry-api", config, log, { db: sql });
+  const db = createApiRepositories(sql);
+  await bootstrapDefaultOrganization(db, config.CHARTHOUSE_BOOTSTRAP_TOKEN);
   const context = {
-    db: dataSource,
+    db,
     publisher: connections.publisher,
     archives: connections.archives,
     log,
@@ -34,13 +37,13 @@ runService(log, async () => {
   const deadLetters = await DeadLetterStream.open(connections.nats);
   // Domain gauges read on scrape (Postgres, JetStream consumers, open /events streams).
   const metrics = createApiMetrics({
-    db: dataSource,
+    gauges: db.gauges,
     jsm: await connections.nats.jetstreamManager({ timeout: 2_500 }),
     sseClients: () => events.size,
     log,
   });
   registerDeadLetterMetrics(metrics, deadLetters, { log });
-  // /healthz, /readyz (Postgres SELECT 1, NATS flush) and /metrics, with the API mounted.
+  // /healthz, /readyz (a Postgres round trip, NATS flush) and /metrics, with the API mounted.
   const http = await startHealthEndpoints("registry-api", config, connections, {
     metrics,
     mount: (app) => mountApi(app, context, { events, metrics, deadLetters }),

@@ -1,3 +1,4 @@
+import type { KeysetPosition, KeysetSlice } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
 import { z } from "zod";
 
@@ -13,11 +14,6 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** The keyset position after the last item of a page: its name, then its id. */
-export interface KeysetPosition {
-  name: string;
-  id: string;
-}
 
 const limitSchema = z.coerce.number().int().min(1).max(500);
 
@@ -72,6 +68,11 @@ export function decodeOffsetCursor(cursor: string | undefined): number {
   const parsed = offsetSchema.safeParse(decodeJson(cursor));
   if (!parsed.success) throw invalidCursor();
   return parsed.data[1];
+}
+
+/** The rows a keyset-paged read fetches for a page: one more than the page holds (is there a next page?), after its cursor. */
+export function keysetSliceOf(page: PageRequest): KeysetSlice {
+  return { limit: page.limit + 1, after: decodeKeysetCursor(page.cursor) };
 }
 
 /** Splits rows fetched with limit + 1 into a page, with the cursor of its last item. */

@@ -1,8 +1,7 @@
 import type { RegistryJson } from "@charthouse/api-types";
 import { streams } from "@charthouse/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
-import { queryRows } from "@charthouse/db";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 
 let env: ApiTestEnv;
 beforeAll(async () => {
@@ -37,13 +36,13 @@ describe("auth", () => {
   it("answers 401 without a token, with an unknown token and with a revoked one", async () => {
     await expectProblem(await env.call("/api/v1/registries", { token: null }), 401, "unauthorized");
     await expectProblem(await env.call("/api/v1/registries", { token: "nope" }), 401, "unauthorized");
-    await queryRows(env.db, "INSERT INTO api_tokens (organization_id, name, token_hash, scopes, revoked_at) VALUES ($1, 'old', encode(sha256('revoked-token'), 'hex'), '{read}', now())", [env.orgA.id]);
+    await env.sql.query("INSERT INTO api_tokens (organization_id, name, token_hash, scopes, revoked_at) VALUES ($1, 'old', encode(sha256('revoked-token'), 'hex'), '{read}', now())", [env.orgA.id]);
     await expectProblem(await env.call("/api/v1/registries", { token: "revoked-token" }), 401, "unauthorized");
   });
 
   it("records last_used_at of a token", async () => {
     await env.call("/api/v1/registries");
-    const rows = await queryRows<{ last_used_at: Date | null }>(env.db, "SELECT last_used_at FROM api_tokens WHERE name = 'bootstrap'");
+    const rows = await env.sql.query<{ last_used_at: Date | null }>("SELECT last_used_at FROM api_tokens WHERE name = 'bootstrap'");
     expect(rows[0]?.last_used_at).toBeInstanceOf(Date);
   });
 
@@ -75,7 +74,7 @@ describe("POST /registries", () => {
     expect(http.status).toMatchObject({ state: "pending", charts: 0, versions: 0, versions_pending: 0, versions_failed: 0, last_outcome: null });
     const oci = await createOk({ name: "oci-one", url: "oci://ghcr.io/org/charts" });
     expect(oci.kind).toBe("oci_registry");
-    const runs = await queryRows<{ trigger: string }>(env.db, "SELECT trigger FROM sync_runs WHERE registry_id = $1", [oci.id]);
+    const runs = await env.sql.query<{ trigger: string }>("SELECT trigger FROM sync_runs WHERE registry_id = $1", [oci.id]);
     expect(runs.map((r) => r.trigger)).toEqual(["create"]);
   });
 
@@ -113,9 +112,9 @@ describe("PATCH and DELETE /registries/{id}", () => {
   it("forgets validators when the url or credential changes, not when only the name does", async () => {
     const reg = await createOk({ name: "validators", url: "https://v.example.com" });
     const setValidators = (): Promise<unknown> =>
-      queryRows(env.db, "UPDATE registries SET etag = 'e1', last_modified = 'lm', content_hash = 'h' WHERE id = $1", [reg.id]);
+      env.sql.query("UPDATE registries SET etag = 'e1', last_modified = 'lm', content_hash = 'h' WHERE id = $1", [reg.id]);
     const validators = async (): Promise<unknown> =>
-      (await queryRows(env.db, "SELECT etag, last_modified, content_hash FROM registries WHERE id = $1", [reg.id]))[0];
+      (await env.sql.query("SELECT etag, last_modified, content_hash FROM registries WHERE id = $1", [reg.id]))[0];
     await setValidators();
     let res = await env.call(`/api/v1/registries/${reg.id}`, { method: "PATCH", json: { name: "validators-renamed" } });
     expect(res.status).toBe(200);
@@ -138,13 +137,11 @@ describe("PATCH and DELETE /registries/{id}", () => {
 
   it("deletes a registry with its charts, versions and sync runs", async () => {
     const reg = await createOk({ name: "doomed", url: "https://z.example.com" });
-    const [chart] = await queryRows<{ id: string }>(env.db, "INSERT INTO charts (registry_id, name, versions) VALUES ($1, 'app', 1) RETURNING id", [reg.id]);
-    await queryRows(env.db, "INSERT INTO chart_versions (chart_id, registry_id, version) VALUES ($1, $2, '1.0.0')", [chart!.id, reg.id]);
+    const [chart] = await env.sql.query<{ id: string }>("INSERT INTO charts (registry_id, name, versions) VALUES ($1, 'app', 1) RETURNING id", [reg.id]);
+    await env.sql.query("INSERT INTO chart_versions (chart_id, registry_id, version) VALUES ($1, $2, '1.0.0')", [chart!.id, reg.id]);
     const res = await env.call(`/api/v1/registries/${reg.id}`, { method: "DELETE" });
     expect(res.status).toBe(204);
-    const left = await queryRows<{ n: number }>(
-      env.db,
-      "SELECT (SELECT count(*) FROM charts WHERE registry_id = $1)::int + (SELECT count(*) FROM chart_versions WHERE registry_id = $1)::int + (SELECT count(*) FROM sync_runs WHERE registry_id = $1)::int AS n",
+    const left = await env.sql.query<{ n: number }>("SELECT (SELECT count(*) FROM charts WHERE registry_id = $1)::int + (SELECT count(*) FROM chart_versions WHERE registry_id = $1)::int + (SELECT count(*) FROM sync_runs WHERE registry_id = $1)::int AS n",
       [reg.id],
     );
     expect(left[0]?.n).toBe(0);
@@ -156,8 +153,8 @@ describe("syncs", () => {
   it("reuses a queued sync: two POSTs answer the same sync_id, and one message is on the stream", async () => {
     const reg = await createOk({ name: "manual", url: "https://m.example.com", sync_interval_seconds: 0 });
     // Let the create sync finish so the manual ones make a new run.
-    await queryRows(env.db, "UPDATE sync_runs SET finished_at = now(), outcome = 'unchanged' WHERE registry_id = $1", [reg.id]);
-    await queryRows(env.db, "UPDATE registries SET active_sync_id = NULL WHERE id = $1", [reg.id]);
+    await env.sql.query("UPDATE sync_runs SET finished_at = now(), outcome = 'unchanged' WHERE registry_id = $1", [reg.id]);
+    await env.sql.query("UPDATE registries SET active_sync_id = NULL WHERE id = $1", [reg.id]);
     const first = await env.call(`/api/v1/registries/${reg.id}/sync`, { method: "POST" });
     const second = await env.call(`/api/v1/registries/${reg.id}/sync`, { method: "POST" });
     expect(first.status).toBe(202);
@@ -182,7 +179,7 @@ describe("syncs", () => {
 
   it("shows syncing while the active run has started", async () => {
     const reg = await createOk({ name: "busy", url: "https://busy.example.com" });
-    await queryRows(env.db, "UPDATE sync_runs SET started_at = now() WHERE registry_id = $1", [reg.id]);
+    await env.sql.query("UPDATE sync_runs SET started_at = now() WHERE registry_id = $1", [reg.id]);
     const res = await env.call(`/api/v1/registries/${reg.id}`);
     expect(((await res.json()) as RegistryJson).status.state).toBe("syncing");
   });
@@ -211,9 +208,7 @@ describe("organisations", () => {
 describe("pagination", () => {
   it("walks 250 registries with the cursor, each once, ordered by name then id", async () => {
     const { id: orgId } = { id: env.orgB.id };
-    await queryRows(
-      env.db,
-      `INSERT INTO registries (organization_id, name, url, kind) SELECT $1, 'page-' || lpad(i::text, 3, '0'), 'https://x.example.com', 'http_registry' FROM generate_series(1, 250) i`,
+    await env.sql.query(`INSERT INTO registries (organization_id, name, url, kind) SELECT $1, 'page-' || lpad(i::text, 3, '0'), 'https://x.example.com', 'http_registry' FROM generate_series(1, 250) i`,
       [orgId],
     );
     const seen: string[] = [];

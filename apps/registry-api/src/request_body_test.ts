@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 import { maxRequestBodyBytes } from "./request_body.ts";
 
 let env: ApiTestEnv;

@@ -1,7 +1,7 @@
 import { queueReopenedVersions } from "@charthouse/catalog";
 import { syncRequestedHttp, syncRequestedOci } from "@charthouse/contracts";
-import { ChartVersionRepository, sqlClientOf, SyncRunRepository, type DataSource } from "@charthouse/db";
 import type { Publisher } from "@charthouse/messaging";
+import type { ApiRepositories } from "./api_repositories.ts";
 
 /** A sync the API asked for: its run id, whether an active one was reused, and failed versions queued again. */
 export interface RequestedSyncRun {
@@ -17,11 +17,11 @@ export interface RequestedSyncRun {
  * ("Sync now") also tries every failed version of the registry again.
  */
 export async function requestSync(
-  db: DataSource,
+  db: ApiRepositories,
   publisher: Publisher,
   request: { registryId: string; trigger: "manual" | "create" },
 ): Promise<RequestedSyncRun> {
-  const run = await new SyncRunRepository(sqlClientOf(db)).request(request.registryId, request.trigger);
+  const run = await db.syncRuns.request(request.registryId, request.trigger);
   await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, {
     registryId: run.registryId,
     syncRunId: run.syncRunId,
@@ -30,7 +30,7 @@ export async function requestSync(
   });
   let versionsRetried = 0;
   if (request.trigger === "manual") {
-    const reopened = await new ChartVersionRepository(sqlClientOf(db)).reopenFailed(request.registryId);
+    const reopened = await db.chartVersions.reopenFailed(request.registryId);
     versionsRetried = await queueReopenedVersions(publisher, reopened);
   }
   return { syncRunId: run.syncRunId, reused: run.reused, versionsRetried };

@@ -1,8 +1,7 @@
 import type { TokenJson } from "@charthouse/api-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "@charthouse/db";
 import { waitFor } from "@charthouse/testing";
-import { startApiTestEnv, type ApiTestEnv } from "./api_test_env.ts";
+import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
 import { ensureApiToken } from "./bootstrap.ts";
 import { hashToken } from "./auth.ts";
 
@@ -37,7 +36,7 @@ describe("API tokens", () => {
     expect(created).toMatchObject({ name: "ci", scopes: ["read"], last_used_at: null, expires_at: null });
     expect(res.headers.get("location")).toBe(`/api/v1/tokens/${created.id}`);
 
-    const [row] = await queryRows<{ token_hash: string }>(env.db, "SELECT token_hash FROM api_tokens WHERE id = $1", [created.id]);
+    const [row] = await env.sql.query<{ token_hash: string }>("SELECT token_hash FROM api_tokens WHERE id = $1", [created.id]);
     expect(row?.token_hash).toBe(hashToken(created.token));
 
     const list = await (await env.call("/api/v1/tokens")).text();
@@ -78,7 +77,7 @@ describe("API tokens", () => {
       { what: "last_used_at to be recorded", timeoutMs: 5_000, intervalMs: 50 },
     );
     for (let i = 0; i < 3; i++) await env.call("/api/v1/registries", { token: created.token });
-    const [row] = await queryRows<{ last_used_at: Date }>(env.db, "SELECT last_used_at FROM api_tokens WHERE id = $1", [created.id]);
+    const [row] = await env.sql.query<{ last_used_at: Date }>("SELECT last_used_at FROM api_tokens WHERE id = $1", [created.id]);
     expect(row?.last_used_at.toISOString()).toBe(first);
   });
 

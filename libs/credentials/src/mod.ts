@@ -6,7 +6,13 @@ export { parseSecretKey, secretKeyBytes, secretKeyId } from "./secret_key.ts";
 export { createSecretBox, type SealedSecret, type SecretBox, type SecretBoxKeys, type SecretKey } from "./secret_box.ts";
 export { secretBoxFromSettings, type SecretKeySettings } from "./secret_box_from_settings.ts";
 export { reencrypt, type ReencryptOptions } from "./reencrypt.ts";
-export { rotateSecretKeys, type RotateSecretKeysOptions, type RotationCounts, type RotationSql } from "./rotate_secret_keys.ts";
+export {
+  rotateSecretKeys,
+  type RotateSecretKeysOptions,
+  type RotationCounts,
+  type SealedSecretStore,
+  type StoredSealedSecret,
+} from "./rotate_secret_keys.ts";
 export { SealedSecretError } from "./sealed_secret_error.ts";
 export {
   credentialText,

@@ -1,9 +1,20 @@
 import { reencrypt } from "./reencrypt.ts";
 import type { SecretBox } from "./secret_box.ts";
 
-/** The one thing rotation needs of Postgres: a statement and its rows (a @charthouse/db SqlClient fits). */
-export interface RotationSql {
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+/** A sealed secret as stored: the key that sealed it and its ciphertext. */
+export interface StoredSealedSecret {
+  keyId: string;
+  ciphertext: string;
+}
+
+/** Where rotation reads and writes sealed secrets (@charthouse/db's CredentialRepository is one). */
+export interface SealedSecretStore {
+  /** How many secrets are sealed under this key. */
+  countSealedUnder(keyId: string): Promise<number>;
+  /** Up to `limit` secrets not sealed under this key, with ids after `afterId`, ordered by id. */
+  listSealedNotUnder(keyId: string, page: { afterId: string; limit: number }): Promise<Array<StoredSealedSecret & { id: string }>>;
+  /** Writes each `next` only where the stored secret is still `old` (compare-and-set); returns the ids written. */
+  replaceSealed(replacements: ReadonlyArray<{ id: string; old: StoredSealedSecret; next: StoredSealedSecret }>): Promise<string[]>;
 }
 
 /** Options of rotateSecretKeys. */
@@ -26,57 +37,34 @@ export interface RotationCounts {
   failed: { id: string; reason: string }[];
 }
 
-interface SealedRow {
-  id: string;
-  secret_key_id: string;
-  secret_ciphertext: string;
-}
-
 /**
  * Re-encrypts every credential not sealed under `box`'s current key, in batches by id. Each row is
  * written only if its sealed secret is still the one read (compare-and-set), so a secret replaced
  * through the API meanwhile is never overwritten, and the job is safe to run twice or concurrently.
  */
-export async function rotateSecretKeys(sql: RotationSql, box: SecretBox, options: RotateSecretKeysOptions = {}): Promise<RotationCounts> {
+export async function rotateSecretKeys(store: SealedSecretStore, box: SecretBox, options: RotateSecretKeysOptions = {}): Promise<RotationCounts> {
   const batchSize = options.batchSize ?? 200;
-  const [current] = await sql.query<{ count: string }>("SELECT count(*) AS count FROM credentials WHERE secret_key_id = $1", [box.currentKeyId]);
-  const counts: RotationCounts = { alreadyCurrent: Number(current?.count ?? 0), reencrypted: 0, changedMeanwhile: 0, failed: [] };
+  const counts: RotationCounts = { alreadyCurrent: await store.countSealedUnder(box.currentKeyId), reencrypted: 0, changedMeanwhile: 0, failed: [] };
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
-    const rows = await sql.query<SealedRow>(
-      `SELECT id, secret_key_id, secret_ciphertext FROM credentials
-        WHERE secret_key_id <> $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [box.currentKeyId, after, batchSize],
-    );
+    const rows = await store.listSealedNotUnder(box.currentKeyId, { afterId: after, limit: batchSize });
     const last = rows.at(-1);
     if (last === undefined) break;
     after = last.id;
-    const updates: { row: SealedRow; keyId: string; ciphertext: string }[] = [];
+    const replacements: { id: string; old: StoredSealedSecret; next: StoredSealedSecret }[] = [];
     for (const row of rows) {
       try {
-        const sealed = reencrypt({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, { credentialId: row.id, from: box, to: box });
-        updates.push({ row, keyId: sealed.keyId, ciphertext: sealed.ciphertext });
+        const next = reencrypt({ keyId: row.keyId, ciphertext: row.ciphertext }, { credentialId: row.id, from: box, to: box });
+        replacements.push({ id: row.id, old: { keyId: row.keyId, ciphertext: row.ciphertext }, next });
       } catch (err) {
         counts.failed.push({ id: row.id, reason: err instanceof Error ? err.message : String(err) });
       }
     }
-    if (updates.length > 0) {
-      // One statement per batch; the WHERE on the old key and ciphertext is the compare-and-set.
-      const written = await sql.query<{ id: string }>(
-        `UPDATE credentials c SET secret_key_id = v.key_id, secret_ciphertext = v.ciphertext
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, old_key_id, old_ciphertext, key_id, ciphertext)
-          WHERE c.id = v.id AND c.secret_key_id = v.old_key_id AND c.secret_ciphertext = v.old_ciphertext
-          RETURNING c.id`,
-        [
-          updates.map((u) => u.row.id),
-          updates.map((u) => u.row.secret_key_id),
-          updates.map((u) => u.row.secret_ciphertext),
-          updates.map((u) => u.keyId),
-          updates.map((u) => u.ciphertext),
-        ],
-      );
+    if (replacements.length > 0) {
+      // One write per batch, compare-and-set on the old key and ciphertext.
+      const written = await store.replaceSealed(replacements);
       counts.reencrypted += written.length;
-      counts.changedMeanwhile += updates.length - written.length;
+      counts.changedMeanwhile += replacements.length - written.length;
     }
     options.onBatch?.(counts);
   }

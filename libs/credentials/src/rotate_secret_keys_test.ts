@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSqlClient, ensureSchema, type SqlClient } from "@charthouse/db";
+import { createSqlClient, CredentialRepository, ensureSchema, type SqlClient } from "@charthouse/db";
 import { createTestDatabase, type TestDatabase } from "@charthouse/testing";
-import { rotateSecretKeys, type RotationSql } from "./rotate_secret_keys.ts";
+import { rotateSecretKeys, type SealedSecretStore } from "./rotate_secret_keys.ts";
 import { secretBoxFromSettings } from "./secret_box_from_settings.ts";
 
 const oldKeys = [randomBytes(32).toString("base64"), randomBytes(32).toString("base64")];
@@ -10,12 +10,14 @@ const newKey = randomBytes(32).toString("base64");
 
 let database: TestDatabase;
 let sql: SqlClient;
+let credentials: CredentialRepository;
 let organizationId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase("ch_rotate_keys");
   await ensureSchema(database.url);
   sql = createSqlClient(database.url, { poolSize: 4 });
+  credentials = new CredentialRepository(sql);
   const [org] = await sql.query<{ id: string }>("INSERT INTO organizations (name) VALUES ($1) RETURNING id", [`rotation-${randomUUID()}`]);
   organizationId = org?.id ?? "";
 });
@@ -54,7 +56,7 @@ describe("rotateSecretKeys()", () => {
     const lost = await insertCredentials(1, randomBytes(32).toString("base64"));
     const rotating = secretBoxFromSettings({ secretKey: newKey, previousSecretKeys: oldKeys.join(",") });
     const batches: number[] = [];
-    const counts = await rotateSecretKeys(sql, rotating, { batchSize: 2, onBatch: (c) => batches.push(c.reencrypted) });
+    const counts = await rotateSecretKeys(credentials, rotating, { batchSize: 2, onBatch: (c) => batches.push(c.reencrypted) });
     expect(counts).toMatchObject({ alreadyCurrent: 1, reencrypted: 5, changedMeanwhile: 0 });
     expect(counts.failed.map((f) => f.id)).toEqual([...lost.keys()]);
     expect(counts.failed[0]?.reason).toContain("not configured");
@@ -66,7 +68,7 @@ describe("rotateSecretKeys()", () => {
       expect(row.secret_key_id).toBe(after.currentKeyId);
       expect(after.open({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, row.id)).toEqual({ username: "robot", ...secrets.get(row.id) });
     }
-    const again = await rotateSecretKeys(sql, rotating, { batchSize: 2 });
+    const again = await rotateSecretKeys(credentials, rotating, { batchSize: 2 });
     expect(again).toMatchObject({ alreadyCurrent: 6, reencrypted: 0, changedMeanwhile: 0 });
   });
 
@@ -76,18 +78,23 @@ describe("rotateSecretKeys()", () => {
     const rotating = secretBoxFromSettings({ secretKey: newKey, previousSecretKeys: oldKeys[0] });
     const [replacedId] = [...secrets.keys()].sort();
     const replaced = rotating.seal({ username: "robot", password: "replaced-through-the-api" }, replacedId ?? "");
-    // A SQL client that lets the API replace one secret just before the first batch is written.
+    // A store that lets the API replace one secret just before the first batch is written.
     let interfered = false;
-    const meddling: RotationSql = {
-      async query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]> {
-        if (!interfered && text.includes("UPDATE credentials")) {
+    const meddling: SealedSecretStore = {
+      countSealedUnder: (keyId) => credentials.countSealedUnder(keyId),
+      listSealedNotUnder: (keyId, page) => credentials.listSealedNotUnder(keyId, page),
+      async replaceSealed(replacements) {
+        if (!interfered) {
           interfered = true;
           await sql.query("UPDATE credentials SET secret_key_id = $2, secret_ciphertext = $3 WHERE id = $1", [replacedId, replaced.keyId, replaced.ciphertext]);
         }
-        return await sql.query<Row>(text, params);
+        return await credentials.replaceSealed(replacements);
       },
     };
-    const [first, second] = await Promise.all([rotateSecretKeys(meddling, rotating, { batchSize: 4 }), rotateSecretKeys(sql, rotating, { batchSize: 4 })]);
+    const [first, second] = await Promise.all([
+      rotateSecretKeys(meddling, rotating, { batchSize: 4 }),
+      rotateSecretKeys(credentials, rotating, { batchSize: 4 }),
+    ]);
     expect((first?.reencrypted ?? 0) + (second?.reencrypted ?? 0)).toBeLessThanOrEqual(5);
     expect(first?.failed.length ?? 0).toBe(0);
     expect(first?.changedMeanwhile).toBeGreaterThanOrEqual(1);

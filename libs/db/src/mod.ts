@@ -1,34 +1,45 @@
-/** Postgres: entity schemas, migrations, and the repositories every service shares. */
-export { openDatabase, sqlClientOf } from "./data_source.ts";
+/** Postgres: migrations, and the repositories every service shares. */
 export { ensureSchema, migrations, waitForSchema } from "./schema.ts";
-export { createSqlClient, type SqlClient } from "./sql_client.ts";
-export * from "./entities/mod.ts";
+export { createSqlClient, pingDatabase, type SqlClient } from "./sql_client.ts";
+export type { ChartVersionState, RegistryKind, SyncNote } from "./stored_types.ts";
 export {
-  LEASE_RENEW_MS,
   SyncRunRepository,
-  type LeaseAttempt,
-  type LeasedSync,
   type RequestedSync,
-  type SyncResult,
 } from "./sync_run_repository.ts";
 export {
   ChartVersionRepository,
   type ExtractedMetadata,
-  type IndexedChart,
-  type IndexedVersion,
-  type PendingVersion,
-  type ReopenedVersion,
-  type StuckVersion,
-  type StoredOciVersion,
-  type StoredVersion,
-  type VersionChanges,
   type VersionWork,
 } from "./chart_version_repository.ts";
 export { OciRepositoryStateRepository, type OciRepositoryState } from "./oci_repository_state_repository.ts";
-export { diffVersions, diffSlices, isEmptyDiff } from "./version_diff.ts";
-export { queryRows } from "./query_rows.ts";
 export { archiveStoreLockKey, lockBusy, withSharedLocks, withTryLock } from "./advisory_lock.ts";
 export { ArchiveReferences, type ArchiveCollection } from "./archive_references.ts";
 export { purgeVersionTombstones } from "./version_tombstones.ts";
-export type { DataSource, EntityManager } from "typeorm";
+export type { KeysetPosition, KeysetSlice } from "./keyset_slice.ts";
+export { OrganizationRepository, type CreatedOrganizationIds, type HashedToken, type OrganizationRow } from "./organization_repository.ts";
+export { ApiTokenRepository, type ApiTokenRow, type UsableTokenRow } from "./api_token_repository.ts";
+export {
+  CredentialRepository,
+  type CredentialChange,
+  type CredentialRow,
+  type NewCredential,
+  type SealedCredentialSecretRow,
+  type SealedSecretRow,
+  type SecretReplacement,
+  type StoredSecret,
+} from "./credential_repository.ts";
+export { RegistryRepository, type NewRegistry, type RegistryChange, type RegistryStatusRow } from "./registry_repository.ts";
+export {
+  ChartCatalogReads,
+  type ChartFilter,
+  type ChartRef,
+  type ChartRow,
+  type ChartVersionDetailRow,
+  type ChartVersionRow,
+  type VersionFile,
+  type VersionRef,
+} from "./chart_catalog_reads.ts";
+export { SyncRunReads, type SyncRunRow } from "./sync_run_reads.ts";
+export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_target_reads.ts";
+export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";

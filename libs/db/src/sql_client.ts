@@ -12,8 +12,8 @@ export interface SqlClient {
 }
 
 /**
- * A SqlClient over a plain pg pool: what the worker services use, so that they never load an
- * ORM they do not need (TypeORM alone costs about 33 MB per process).
+ * A SqlClient over a plain pg pool: what every service's repositories run on. TypeORM (about
+ * 33 MB per process) is loaded only by ensureSchema(), to run the migrations.
  */
 export function createSqlClient(url: string, options: { poolSize?: number } = {}): SqlClient {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
@@ -78,4 +78,9 @@ async function run<T>(operation: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/** Checks that Postgres answers a trivial statement (readiness probes). */
+export async function pingDatabase(sql: SqlClient): Promise<void> {
+  await sql.query("SELECT 1");
 }

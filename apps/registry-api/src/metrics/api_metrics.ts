@@ -1,4 +1,4 @@
-import type { DataSource } from "@charthouse/db";
+import type { DomainGaugeReads } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 import type { JetStreamManager } from "@charthouse/messaging";
 import { jetStreamConsumerGauges } from "./jetstream_consumer_gauges.ts";
@@ -9,7 +9,8 @@ import { chartVersionGauges } from "./version_gauges.ts";
 
 /** What registry-api's domain gauges read from. */
 export interface ApiMetricsSources {
-  db: DataSource;
+  /** The Postgres reads behind the domain gauges. */
+  gauges: DomainGaugeReads;
   /** A JetStream manager whose requests time out (see jetstreamManager({ timeout })). */
   jsm: JetStreamManager;
   /** The /events streams open on this process (EventFeed.size). */
@@ -31,8 +32,8 @@ export function createApiMetrics(sources: ApiMetricsSources): ScrapingRegistry {
   const metrics = new ScrapingRegistry({ log: sources.log, timeoutMs, ...(sources.reuseMs === undefined ? {} : { reuseMs: sources.reuseMs }) });
   // Postgres cancels the statement a little before the registry gives up on it.
   const query = { timeoutMs: Math.max(1, timeoutMs - 250) };
-  metrics.addCollector(registryGauges(sources.db, query));
-  metrics.addCollector(chartVersionGauges(sources.db, query));
+  metrics.addCollector(registryGauges(sources.gauges, query));
+  metrics.addCollector(chartVersionGauges(sources.gauges, query));
   metrics.addCollector(jetStreamConsumerGauges(sources.jsm));
   metrics.addCollector(sseClientGauge(sources.sseClients));
   return metrics;

@@ -1,15 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { streams } from "@charthouse/contracts";
-import { openDatabase, type DataSource } from "@charthouse/db";
+import { createSqlClient, ensureSchema, type SqlClient } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { ArchiveStore, connectNats, ensureConsumer, ensureStream, Publisher, type NatsConnection } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
 import { createTestDatabase, metricSample, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
 import { archiveBucket } from "@charthouse/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiRepositories } from "../api_repositories.ts";
 import { mountApi } from "../app.ts";
 import { bootstrapDefaultOrganization } from "../bootstrap.ts";
-import { openEventStream } from "../events_test_client.ts";
+import { openEventStream } from "../events_client_test_support.ts";
 import { EventFeed } from "../events_feed.ts";
 import { createApiMetrics } from "./api_metrics.ts";
 
@@ -19,7 +20,7 @@ const log = createLogger("api-metrics-test", { level: "silent" });
 describe("registry-api /metrics", () => {
   let database: TestDatabase;
   let natsServer: NatsServer;
-  let db: DataSource;
+  let sql: SqlClient;
   let nats: NatsConnection;
   let events: EventFeed;
   let http: ServiceHttp;
@@ -30,7 +31,9 @@ describe("registry-api /metrics", () => {
   beforeAll(async () => {
     natsServer = await startNatsServer();
     database = await createTestDatabase("ch_metrics_test");
-    db = await openDatabase(database.url, { poolSize: 8 });
+    await ensureSchema(database.url);
+    sql = createSqlClient(database.url, { poolSize: 8 });
+    const db = createApiRepositories(sql);
     nats = await connectNats(natsServer.url, "api-metrics-test");
     const jsm = await nats.jetstreamManager({ timeout: 2_000 });
     for (const stream of Object.values(streams)) await ensureStream(jsm, stream);
@@ -38,7 +41,7 @@ describe("registry-api /metrics", () => {
     organizationId = await bootstrapDefaultOrganization(db, token);
     events = await EventFeed.start(nats, { log });
     const context = { db, publisher: new Publisher(js), archives: await ArchiveStore.open(js, archiveBucket), log, secretBox: null };
-    const metrics = createApiMetrics({ db, jsm, sseClients: () => events.size, log, reuseMs: 0 });
+    const metrics = createApiMetrics({ gauges: db.gauges, jsm, sseClients: () => events.size, log, reuseMs: 0 });
     http = await startServiceHttp({
       service: "registry-api",
       port: 0,
@@ -54,7 +57,7 @@ describe("registry-api /metrics", () => {
     await events?.close();
     await http?.close();
     await nats?.drain();
-    await db?.destroy();
+    await sql?.close();
     await database?.drop();
     await natsServer?.stop();
   });
@@ -83,21 +86,21 @@ describe("registry-api /metrics", () => {
   });
 
   it("counts registries and versions by state over every organisation, and the newest and oldest successful sync", { timeout: 30_000 }, async () => {
-    const other = (await db.query("INSERT INTO organizations (name) VALUES ($1) RETURNING id", [`other-${randomBytes(4).toString("hex")}`])) as Array<{ id: string }>;
+    const other = await sql.query<{ id: string }>("INSERT INTO organizations (name) VALUES ($1) RETURNING id", [`other-${randomBytes(4).toString("hex")}`]);
     const insert = async (org: string, name: string, state: string, lastSuccess: string | null, interval = 120): Promise<string> => {
-      const rows = (await db.query(
+      const rows = await sql.query<{ id: string }>(
         `INSERT INTO registries (organization_id, name, url, kind, state, last_success_at, sync_interval_seconds, created_at)
          VALUES ($1, $2, 'https://charts.example.com', 'http_registry', $3, $4, $5, '2026-01-01T00:00:00Z') RETURNING id`,
         [org, name, state, lastSuccess, interval],
-      )) as Array<{ id: string }>;
+      );
       return rows[0]!.id;
     };
     const fine = await insert(organizationId, "fine", "ok", "2026-11-30T12:00:00Z");
     await insert(organizationId, "broken", "error", "2026-11-01T00:00:00Z");
     await insert(other[0]!.id, "elsewhere", "error", null, 0);
     await insert(other[0]!.id, "manual-only", "ok", "2026-06-01T00:00:00Z", 0);
-    const chart = (await db.query("INSERT INTO charts (registry_id, name) VALUES ($1, 'nginx') RETURNING id", [fine])) as Array<{ id: string }>;
-    await db.query(
+    const chart = await sql.query<{ id: string }>("INSERT INTO charts (registry_id, name) VALUES ($1, 'nginx') RETURNING id", [fine]);
+    await sql.query(
       `INSERT INTO chart_versions (chart_id, registry_id, version, state)
        SELECT $1, $2, '1.0.' || n, CASE WHEN n <= 3 THEN 'ready' WHEN n = 4 THEN 'failed' ELSE 'discovered' END FROM generate_series(1, 6) n`,
       [chart[0]!.id, fine],

@@ -1,35 +1,15 @@
-import type { DataSource } from "@charthouse/db";
+import type { DomainGaugeReads } from "@charthouse/db";
 import { Gauge } from "prom-client";
-import { boundedQuery } from "./bounded_query.ts";
 import type { ScrapeCollectorFactory } from "./scraping_registry.ts";
 
 /** Every state a registry can be in: each is exported, 0 included, so alerts see a value. */
 export const registryStates = ["pending", "syncing", "ok", "error", "disabled"] as const;
 
-interface RegistryStateRow {
-  state: string;
-  registries: number;
-  newest_success: number | null;
-  oldest_success: number | null;
-}
-
-// One scan of registries for all three gauges. The oldest counts registries that sync on an
-// interval and are not disabled; one that never succeeded counts from its creation, so a
-// registry that has been failing since it was added still ages.
-const registryStateSql = `
-  SELECT state,
-         count(*)::int AS registries,
-         extract(epoch FROM max(last_success_at))::float8 AS newest_success,
-         extract(epoch FROM min(coalesce(last_success_at, created_at))
-           FILTER (WHERE sync_interval_seconds > 0 AND state <> 'disabled'))::float8 AS oldest_success
-    FROM registries
-   GROUP BY state`;
-
 /**
  * charthouse_registries{state}, charthouse_last_successful_sync_timestamp_seconds and
  * charthouse_oldest_successful_sync_timestamp_seconds, over every organisation, from one query.
  */
-export function registryGauges(db: DataSource, options: { timeoutMs: number }): ScrapeCollectorFactory {
+export function registryGauges(reads: DomainGaugeReads, options: { timeoutMs: number }): ScrapeCollectorFactory {
   return (registry) => {
     const byState = new Gauge({
       name: "charthouse_registries",
@@ -53,7 +33,7 @@ export function registryGauges(db: DataSource, options: { timeoutMs: number }): 
     return {
       name: "registries",
       async collect() {
-        const rows = await boundedQuery<RegistryStateRow>(db, registryStateSql, options);
+        const rows = await reads.registryStates(options);
         const counts = new Map<string, number>(registryStates.map((state) => [state, 0]));
         for (const row of rows) counts.set(row.state, row.registries);
         byState.reset();

@@ -1,13 +1,12 @@
-import type { DataSource } from "@charthouse/db";
+import type { DomainGaugeReads } from "@charthouse/db";
 import { Gauge } from "prom-client";
-import { boundedQuery } from "./bounded_query.ts";
 import type { ScrapeCollectorFactory } from "./scraping_registry.ts";
 
 /** Every state of a chart version: each is exported, 0 included. */
 export const chartVersionStates = ["discovered", "downloaded", "ready", "failed", "removed"] as const;
 
 /** charthouse_chart_versions{state}, over every organisation, from one GROUP BY. */
-export function chartVersionGauges(db: DataSource, options: { timeoutMs: number }): ScrapeCollectorFactory {
+export function chartVersionGauges(reads: DomainGaugeReads, options: { timeoutMs: number }): ScrapeCollectorFactory {
   return (registry) => {
     const byState = new Gauge({
       name: "charthouse_chart_versions",
@@ -18,11 +17,7 @@ export function chartVersionGauges(db: DataSource, options: { timeoutMs: number 
     return {
       name: "chart_versions",
       async collect() {
-        const rows = await boundedQuery<{ state: string; versions: number }>(
-          db,
-          "SELECT state, count(*)::int AS versions FROM chart_versions GROUP BY state",
-          options,
-        );
+        const rows = await reads.chartVersionStates(options);
         const counts = new Map<string, number>(chartVersionStates.map((state) => [state, 0]));
         for (const row of rows) counts.set(row.state, row.versions);
         byState.reset();

@@ -1,68 +1,25 @@
 import type { CredentialJson } from "@charthouse/api-types";
-import type { DataSource } from "@charthouse/db";
+import type { CredentialRow, SealedCredentialSecretRow } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
-import { decodeKeysetCursor, keysetPage, type Page, type PageRequest } from "../pagination.ts";
-import { queryRows } from "@charthouse/db";
-
-/** A credential row with its sealed secret, for the routes that re-seal it. */
-export interface SealedCredentialRow {
-  id: string;
-  name: string;
-  kind: string;
-  secret_key_id: string;
-  secret_ciphertext: string;
-}
-
-interface CredentialRow {
-  id: string;
-  name: string;
-  kind: string;
-  username: string | null;
-  provider_hint: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-// The public columns only: secrets are never read where they are not needed.
-const publicColumns = "id, name, kind, username, provider_hint, created_at, updated_at";
+import type { ApiRepositories } from "../api_repositories.ts";
+import { keysetPage, keysetSliceOf, type Page, type PageRequest } from "../pagination.ts";
 
 /** One page of an organisation's credentials, ordered by name then id. */
-export async function listCredentials(db: DataSource, organizationId: string, page: PageRequest): Promise<Page<CredentialJson>> {
-  const after = decodeKeysetCursor(page.cursor);
-  const rows = after
-    ? await queryRows<CredentialRow>(
-        db,
-        `SELECT ${publicColumns} FROM credentials WHERE organization_id = $1 AND (name, id) > ($3, $4::uuid)
-          ORDER BY name, id LIMIT $2`,
-        [organizationId, page.limit + 1, after.name, after.id],
-      )
-    : await queryRows<CredentialRow>(
-        db,
-        `SELECT ${publicColumns} FROM credentials WHERE organization_id = $1 ORDER BY name, id LIMIT $2`,
-        [organizationId, page.limit + 1],
-      );
+export async function listCredentials(db: ApiRepositories, organizationId: string, page: PageRequest): Promise<Page<CredentialJson>> {
+  const rows = await db.credentials.list(organizationId, keysetSliceOf(page));
   return keysetPage(rows, page.limit, credentialJson);
 }
 
 /** One credential of the organisation (public fields only); another organisation's is not found. */
-export async function getCredential(db: DataSource, organizationId: string, id: string): Promise<CredentialJson> {
-  const rows = await queryRows<CredentialRow>(db, `SELECT ${publicColumns} FROM credentials WHERE organization_id = $1 AND id = $2`, [
-    organizationId,
-    id,
-  ]);
-  const row = rows[0];
+export async function getCredential(db: ApiRepositories, organizationId: string, id: string): Promise<CredentialJson> {
+  const row = await db.credentials.get(organizationId, id);
   if (!row) throw new NotFoundError(`No credential with id ${id}`);
   return credentialJson(row);
 }
 
 /** One credential with its sealed secret, for a change that re-seals it. */
-export async function getSealedCredential(db: DataSource, organizationId: string, id: string): Promise<SealedCredentialRow> {
-  const rows = await queryRows<SealedCredentialRow>(
-    db,
-    "SELECT id, name, kind, secret_key_id, secret_ciphertext FROM credentials WHERE organization_id = $1 AND id = $2",
-    [organizationId, id],
-  );
-  const row = rows[0];
+export async function getSealedCredential(db: ApiRepositories, organizationId: string, id: string): Promise<SealedCredentialSecretRow> {
+  const row = await db.credentials.getSealed(organizationId, id);
   if (!row) throw new NotFoundError(`No credential with id ${id}`);
   return row;
 }

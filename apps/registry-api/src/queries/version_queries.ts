@@ -1,55 +1,22 @@
 import type { ChartVersionDetailJson, ChartVersionJson } from "@charthouse/api-types";
-import type { ChartVersionState, DataSource, RegistryKind } from "@charthouse/db";
-import type { StoredError } from "@charthouse/errors";
+import type { ChartRef, ChartVersionRow, VersionRef } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
-import { compareVersionsDesc } from "@charthouse/registry-http";
+import { compareVersionsDesc } from "@charthouse/catalog";
+import type { ApiRepositories } from "../api_repositories.ts";
 import { decodeOffsetCursor, encodeOffsetCursor, type Page, type PageRequest } from "../pagination.ts";
-import { queryRows } from "@charthouse/db";
-
-interface VersionRow {
-  registry_id: string;
-  kind: RegistryKind;
-  chart: string;
-  version: string;
-  app_version: string | null;
-  description: string | null;
-  created: string | null;
-  digest: string | null;
-  deprecated: boolean;
-  state: ChartVersionState;
-  error: StoredError | null;
-  attempts: number;
-  urls: string[];
-  oci_reference: string | null;
-  archive_sha256: string | null;
-  size: string | null;
-}
-
-interface DetailRow extends VersionRow {
-  chart_yaml: unknown;
-  index_metadata: unknown;
-  has_readme: boolean;
-  has_values: boolean;
-  has_schema: boolean;
-}
-
-const columns = `v.registry_id, r.kind, c.name AS chart, v.version, v.app_version, v.description, v.created, v.digest,
-                 v.deprecated, v.state, v.error, v.attempts, v.urls, v.oci_reference, v.archive_sha256, v.size`;
-const scope = `FROM chart_versions v JOIN charts c ON c.id = v.chart_id JOIN registries r ON r.id = v.registry_id
-               WHERE r.organization_id = $1 AND v.registry_id = $2 AND c.name = $3`;
 
 /**
  * One page of a chart's versions, newest first by semver with non-semver versions last. The
  * order is computed in memory, so the cursor is an offset.
  */
 export async function listVersions(
-  db: DataSource,
+  db: ApiRepositories,
   organizationId: string,
-  chart: { registryId: string; name: string },
+  chart: ChartRef,
   page: PageRequest,
 ): Promise<Page<ChartVersionJson>> {
   const offset = decodeOffsetCursor(page.cursor);
-  const rows = await queryRows<VersionRow>(db, `SELECT ${columns} ${scope}`, [organizationId, chart.registryId, chart.name]);
+  const rows = await db.catalog.listVersions(organizationId, chart);
   if (rows.length === 0) await assertChartExists(db, organizationId, chart);
   rows.sort((a, b) => compareVersionsDesc(a.version, b.version));
   const items = rows.slice(offset, offset + page.limit).map(versionJson);
@@ -59,18 +26,11 @@ export async function listVersions(
 
 /** One version with its Chart.yaml facts. */
 export async function getVersionDetail(
-  db: DataSource,
+  db: ApiRepositories,
   organizationId: string,
-  ref: { registryId: string; chart: string; version: string },
+  ref: VersionRef,
 ): Promise<ChartVersionDetailJson> {
-  const rows = await queryRows<DetailRow>(
-    db,
-    `SELECT ${columns}, v.chart_yaml, v.index_metadata, v.readme IS NOT NULL AS has_readme,
-            v.values_yaml IS NOT NULL AS has_values, v.values_schema IS NOT NULL AS has_schema
-       ${scope} AND v.version = $4`,
-    [organizationId, ref.registryId, ref.chart, ref.version],
-  );
-  const row = rows[0];
+  const row = await db.catalog.getVersionDetail(organizationId, ref);
   if (!row) throw versionNotFound(ref);
   const chartYaml = row.state === "ready" && isRecord(row.chart_yaml) ? row.chart_yaml : isRecord(row.index_metadata) ? row.index_metadata : null;
   const source = chartYaml ?? {};
@@ -91,22 +51,16 @@ export async function getVersionDetail(
 }
 
 /** Fails with 404 when the organisation has no such registry or the registry no such chart. */
-export async function assertChartExists(db: DataSource, organizationId: string, chart: { registryId: string; name: string }): Promise<void> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    `SELECT c.id FROM charts c JOIN registries r ON r.id = c.registry_id
-      WHERE r.organization_id = $1 AND c.registry_id = $2 AND c.name = $3`,
-    [organizationId, chart.registryId, chart.name],
-  );
-  if (rows.length === 0) throw new NotFoundError(`No chart "${chart.name}" in registry ${chart.registryId}`);
+export async function assertChartExists(db: ApiRepositories, organizationId: string, chart: ChartRef): Promise<void> {
+  if (!(await db.catalog.chartExists(organizationId, chart))) throw new NotFoundError(`No chart "${chart.name}" in registry ${chart.registryId}`);
 }
 
 /** The 404 of a version that does not exist. */
-export function versionNotFound(ref: { registryId: string; chart: string; version: string }): NotFoundError {
+export function versionNotFound(ref: VersionRef): NotFoundError {
   return new NotFoundError(`No version "${ref.version}" of chart "${ref.chart}" in registry ${ref.registryId}`);
 }
 
-function versionJson(row: VersionRow): ChartVersionJson {
+function versionJson(row: ChartVersionRow): ChartVersionJson {
   return {
     registry_id: row.registry_id,
     chart: row.chart,

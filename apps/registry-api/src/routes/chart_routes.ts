@@ -1,4 +1,5 @@
 import { Router, type Request } from "express";
+import type { VersionFile, VersionRef } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import type { ApiContext } from "../api_context.ts";
 import { authOf } from "../auth.ts";
@@ -6,7 +7,7 @@ import { parsePageRequest, single } from "../pagination.ts";
 import { isUuid, pathId } from "../path_ids.ts";
 import { getChart, listCharts } from "../queries/chart_queries.ts";
 import { registryKind } from "../queries/registry_queries.ts";
-import { getArchiveDigest, getVersionFile, type VersionFile, type VersionRef } from "../queries/version_file_queries.ts";
+import { getArchiveDigest, getVersionFile } from "../queries/version_file_queries.ts";
 import { getVersionDetail, listVersions } from "../queries/version_queries.ts";
 
 const fileTypes: Record<VersionFile, string> = {

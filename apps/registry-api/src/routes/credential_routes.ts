@@ -5,7 +5,7 @@ import { validateCredentialInput, type SecretBox } from "@charthouse/credentials
 import { InputError, UnavailableError } from "@charthouse/errors";
 import type { ApiContext } from "../api_context.ts";
 import { authOf } from "../auth.ts";
-import { deleteCredential, insertCredential, updateCredential } from "../credential_writes.ts";
+import { insertCredential, updateCredential } from "../credential_writes.ts";
 import { parsePageRequest } from "../pagination.ts";
 import { pathId } from "../path_ids.ts";
 import { getCredential, getSealedCredential, listCredentials } from "../queries/credential_queries.ts";
@@ -76,7 +76,7 @@ export function credentialRoutes(context: ApiContext): Router {
   });
 
   router.delete("/credentials/:id", async (req, res) => {
-    await deleteCredential(db, authOf(res).organizationId, pathId(req.params.id, "credential"));
+    await db.credentials.delete(authOf(res).organizationId, pathId(req.params.id, "credential"));
     res.status(204).end();
   });
 

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { queryRows, type DataSource } from "@charthouse/db";
+import type { ApiTokenRepository } from "@charthouse/db";
 import { UnavailableError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
 import { authOf } from "../auth.ts";
@@ -25,7 +25,7 @@ export const resumeGapEventName = "stream.reset";
  * GET /events: Server-Sent Events of the token's organisation (api.md "Events"), fed by the
  * process's one EventFeed. `Last-Event-ID` resumes after that stream sequence.
  */
-export function eventRoutes(feed: EventFeed, auth: { db: DataSource; log: Logger }, options: EventRouteOptions = {}): Router {
+export function eventRoutes(feed: EventFeed, auth: { db: { tokens: ApiTokenRepository }; log: Logger }, options: EventRouteOptions = {}): Router {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const tokenRecheckMs = options.tokenRecheckMs ?? 60_000;
   const limits = { retryMs: options.retryMs ?? 3_000, maxBufferedBytes: options.maxBufferedBytes ?? 1 << 20 };
@@ -40,12 +40,7 @@ export function eventRoutes(feed: EventFeed, auth: { db: DataSource; log: Logger
   const endRevokedStreams = async (): Promise<void> => {
     const tokenIds = [...new Set(clients.values())];
     if (tokenIds.length === 0) return;
-    const valid = await queryRows<{ id: string }>(
-      auth.db,
-      "SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())",
-      [tokenIds],
-    );
-    const stillValid = new Set(valid.map((row) => row.id));
+    const stillValid = await auth.db.tokens.stillUsable(tokenIds);
     for (const [stream, tokenId] of clients) if (!stillValid.has(tokenId)) stream.close();
   };
 

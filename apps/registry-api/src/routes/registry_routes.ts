@@ -8,7 +8,7 @@ import { getRegistry, listRegistries, registryKind } from "../queries/registry_q
 import { listSyncRuns } from "../queries/sync_run_queries.ts";
 import { normalizeRegistryUrl } from "../registry_url.ts";
 import { parseBody } from "../request_body.ts";
-import { assertCredentialUsable, deleteRegistry, insertRegistry, updateRegistry } from "../registry_writes.ts";
+import { assertCredentialUsable } from "../registry_writes.ts";
 import { requestSync } from "../sync_requests.ts";
 
 const nameSchema = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
@@ -52,7 +52,7 @@ export function registryRoutes(context: ApiContext): Router {
     const { url, kind } = normalizeRegistryUrl(body.url, body.kind);
     const credentialId = body.credential_id ?? null;
     await assertCredentialUsable(db, organizationId, credentialId);
-    const id = await insertRegistry(db, organizationId, {
+    const id = await db.registries.insert(organizationId, {
       name: body.name,
       url,
       kind,
@@ -75,7 +75,7 @@ export function registryRoutes(context: ApiContext): Router {
     const body = parseBody(patchSchema, req.body);
     const url = body.url === undefined ? undefined : normalizeRegistryUrl(body.url, kind).url;
     if (body.credential_id !== undefined) await assertCredentialUsable(db, organizationId, body.credential_id);
-    await updateRegistry(db, organizationId, id, {
+    await db.registries.update(organizationId, id, {
       ...(body.name === undefined ? {} : { name: body.name }),
       ...(url === undefined ? {} : { url }),
       ...(body.credential_id === undefined ? {} : { credentialId: body.credential_id }),
@@ -85,7 +85,7 @@ export function registryRoutes(context: ApiContext): Router {
   });
 
   router.delete("/registries/:id", async (req, res) => {
-    await deleteRegistry(db, authOf(res).organizationId, pathId(req.params.id, "registry"));
+    await db.registries.delete(authOf(res).organizationId, pathId(req.params.id, "registry"));
     res.status(204).end();
   });
 

@@ -8,7 +8,7 @@ import { pathId } from "../path_ids.ts";
 import { parseBody } from "../request_body.ts";
 import { getToken, listTokens } from "../queries/token_queries.ts";
 import { holdsScope, tokenScopes, type TokenScope } from "../token_scopes.ts";
-import { insertToken, revokeToken } from "../token_writes.ts";
+import { insertToken } from "../token_writes.ts";
 
 const createSchema = z.object({
   name: z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
@@ -50,7 +50,7 @@ export function tokenRoutes(context: ApiContext): Router {
   });
 
   router.delete("/tokens/:id", admin, async (req, res) => {
-    await revokeToken(db, authOf(res).organizationId, pathId(idParam(req.params), "token"));
+    await db.tokens.revoke(authOf(res).organizationId, pathId(idParam(req.params), "token"));
     res.status(204).end();
   });
 

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { archiveBucket, streams } from "@charthouse/contracts";
 import { createSecretBox, secretKeyId } from "@charthouse/credentials";
-import { openDatabase, type DataSource } from "@charthouse/db";
+import { createSqlClient, ensureSchema, type SqlClient } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { ArchiveStore, connectNats, DeadLetterStream, ensureStream, Publisher, type NatsConnection } from "@charthouse/messaging";
 import { startServiceHttp, type ServiceHttp } from "@charthouse/service-runtime";
 import { createTestDatabase, startNatsServer } from "@charthouse/testing";
+import { createApiRepositories, type ApiRepositories } from "./api_repositories.ts";
 import { mountApi } from "./app.ts";
 import { ensureApiToken, ensureOrganization, bootstrapDefaultOrganization } from "./bootstrap.ts";
 import type { ApiContext } from "./api_context.ts";
@@ -14,7 +15,10 @@ import { EventFeed } from "./events_feed.ts";
 /** A running registry-api on a private database and a private nats-server, for tests. */
 export interface ApiTestEnv {
   baseUrl: string;
-  db: DataSource;
+  /** The API's repositories over `sql`. */
+  db: ApiRepositories;
+  /** The private database, for fixtures the API cannot make (versions, sync outcomes). */
+  sql: SqlClient;
   nats: NatsConnection;
   archives: ArchiveStore;
   /** Organisation "default" and its read/write/admin token. */
@@ -35,8 +39,10 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
     cleanups.unshift(() => natsServer.stop());
     const database = await createTestDatabase("ch_api_test");
     cleanups.unshift(() => database.drop());
-    const db = await openDatabase(database.url, { poolSize: 8 });
-    cleanups.unshift(() => db.destroy());
+    await ensureSchema(database.url);
+    const sql = createSqlClient(database.url, { poolSize: 8 });
+    cleanups.unshift(() => sql.close());
+    const db = createApiRepositories(sql);
     const nats = await connectNats(natsServer.url, "registry-api-test");
     cleanups.unshift(async () => {
       await nats.drain();
@@ -68,7 +74,7 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
       log,
       readiness: {
         postgres: async () => {
-          await db.query("SELECT 1");
+          await sql.query("SELECT 1");
         },
         nats: async () => {
           await nats.flush();
@@ -81,6 +87,7 @@ export async function startApiTestEnv(options: { secretKey?: boolean } = {}): Pr
     return {
       baseUrl,
       db,
+      sql,
       nats,
       archives,
       orgA: { id: orgAId, token: tokenA },

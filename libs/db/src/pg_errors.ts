@@ -10,8 +10,6 @@ export function isForeignKeyViolation(err: unknown): boolean {
 
 function sqlState(err: unknown): string | undefined {
   if (typeof err !== "object" || err === null) return undefined;
-  const direct = (err as { code?: unknown }).code;
-  if (typeof direct === "string") return direct;
-  const driver = (err as { driverError?: { code?: unknown } }).driverError?.code;
-  return typeof driver === "string" ? driver : undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
 }

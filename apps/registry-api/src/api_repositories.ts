@@ -1,0 +1,43 @@
+import {
+  ApiTokenRepository,
+  ChartCatalogReads,
+  ChartVersionRepository,
+  CredentialRepository,
+  DeadLetterTargetReads,
+  DomainGaugeReads,
+  OrganizationRepository,
+  RegistryRepository,
+  SyncRunReads,
+  SyncRunRepository,
+  type SqlClient,
+} from "@charthouse/db";
+
+/** Every repository the API reads and writes through, over one SqlClient. */
+export interface ApiRepositories {
+  organizations: OrganizationRepository;
+  tokens: ApiTokenRepository;
+  credentials: CredentialRepository;
+  registries: RegistryRepository;
+  catalog: ChartCatalogReads;
+  syncRuns: SyncRunRepository;
+  syncRunReads: SyncRunReads;
+  chartVersions: ChartVersionRepository;
+  deadLetterTargets: DeadLetterTargetReads;
+  gauges: DomainGaugeReads;
+}
+
+/** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
+export function createApiRepositories(sql: SqlClient): ApiRepositories {
+  return {
+    organizations: new OrganizationRepository(sql),
+    tokens: new ApiTokenRepository(sql),
+    credentials: new CredentialRepository(sql),
+    registries: new RegistryRepository(sql),
+    catalog: new ChartCatalogReads(sql),
+    syncRuns: new SyncRunRepository(sql),
+    syncRunReads: new SyncRunReads(sql),
+    chartVersions: new ChartVersionRepository(sql),
+    deadLetterTargets: new DeadLetterTargetReads(sql),
+    gauges: new DomainGaugeReads(sql),
+  };
+}
