@@ -259,7 +259,7 @@ describe("the real indexes of shared/data, each added as a registry", () => {
     const bySemver = [...isSemver].sort((a, b) => semver.rcompare(a, b) || (a < b ? 1 : a > b ? -1 : 0));
     expect(isSemver).toEqual(bySemver);
     // `v0.6` and `v0.4` are not semver.org versions, but Helm (Masterminds/semver) reads them as
-    // 0.6.0 and 0.4.0, and so does Charthouse (libs/registry-http/src/version_order.ts): each sits
+    // 0.6.0 and 0.4.0, and so does Charthouse (libs/catalog/src/version_order.ts): each sits
     // just before its own pre-releases, not at the end. Versions nothing can read do go last: see
     // hostile_input_test.ts.
     expect(listed.filter((v) => semver.valid(v) === null).sort()).toEqual(["v0.4", "v0.6"]);

@@ -1,27 +1,18 @@
 import { ChartVersionRepository, OciRepositoryStateRepository, SyncRunRepository } from "@charthouse/db";
 import { ociClientLimits } from "@charthouse/config";
-import { createLogger } from "@charthouse/logging";
 import { createOciClient } from "@charthouse/registry-oci";
-import { registryAccess, runService, startTracing, startWorkerService, syncMetrics } from "@charthouse/service-runtime";
-import { Registry as MetricsRegistry } from "prom-client";
+import { loadServiceConfig, runWorker, syncMetrics } from "@charthouse/service-runtime";
+import { registryAccess } from "@charthouse/service-runtime/registry-access";
 import { loadOciFetcherConfig } from "./config.ts";
 import { syncOciRegistryHandler } from "./handlers/sync_oci_registry.ts";
 
-const config = loadOciFetcherConfig();
-const log = createLogger("oci-fetcher", { level: config.LOG_LEVEL });
-const tracing = await startTracing("oci-fetcher", { log });
+const config = loadServiceConfig("oci-fetcher", loadOciFetcherConfig);
 
-runService(log, async () => {
-  // The /metrics registry: open circuit breakers by host, and syncs.
-  const metrics = new MetricsRegistry();
+await runWorker("oci-fetcher", config, ({ log, metrics }) => {
+  // Open circuit breakers by host go on the service's /metrics, beside its syncs.
   const access = registryAccess(config, { log, metrics });
   const client = createOciClient({ access, limits: ociClientLimits(config) });
-  const service = await startWorkerService({
-    service: "oci-fetcher",
-    settings: config,
-    log,
-    durable: "oci-fetcher",
-    metrics,
+  return {
     createHandler: ({ db, publisher }) =>
       syncOciRegistryHandler({
         metrics: syncMetrics(metrics, "oci"),
@@ -37,12 +28,6 @@ runService(log, async () => {
           manifestConcurrency: config.CHARTHOUSE_OCI_MANIFEST_CONCURRENCY,
         },
       }),
-  });
-  return {
-    async stop() {
-      await service.stop();
-      await access.close();
-      await tracing.shutdown();
-    },
+    close: () => access.close(),
   };
 });

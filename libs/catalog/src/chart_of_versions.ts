@@ -1,12 +1,15 @@
-import type { IndexedChart, IndexedVersion } from "@charthouse/db";
-import { compareVersionsDesc } from "@charthouse/registry-http";
+import { compareVersionsDesc } from "./version_order.ts";
+import type { IndexedChart, IndexedVersion } from "./version_model.ts";
+
+/** What a chart's row is made of: a version's facts (an indexed version, or a stored one). */
+export type ChartFactsOfVersion = Pick<IndexedVersion, "version" | "description" | "appVersion" | "deprecated" | "indexMetadata">;
 
 /**
  * A chart's row from its versions: the facts a catalogue shows (description, icon, home,
  * keywords, app version, deprecated) are its newest version's, in Helm's version order.
  */
-export function chartOfVersions(name: string, versions: readonly IndexedVersion[]): IndexedChart {
-  let newest: IndexedVersion | undefined;
+export function chartOfVersions(name: string, versions: readonly ChartFactsOfVersion[]): IndexedChart {
+  let newest: ChartFactsOfVersion | undefined;
   for (const version of versions) {
     if (newest === undefined || compareVersionsDesc(version.version, newest.version) < 0) newest = version;
   }

@@ -1,33 +1,30 @@
-import { chartDownloadRequested } from "@charthouse/contracts";
-import type { ChartVersionRepository, PendingVersion } from "@charthouse/db";
-import type { Publisher } from "@charthouse/messaging";
+import { chartDownloadRequested, type MessagePublisher } from "@charthouse/contracts";
 import { downloadRequestOf } from "./download_request.ts";
+import { PublishChain } from "./publish_chain.ts";
+import type { PendingVersion } from "./version_model.ts";
+import type { VersionStore } from "./version_store.ts";
 
 /**
  * Publishes a download request per version that needs its archive, in the background, while
  * the next slice of the diff is written: Postgres and JetStream work at the same time.
  */
 export class DownloadQueue {
-  // One slice publishes at a time, so the requests in flight (and their memory) stay bounded.
-  #tail: Promise<number> = Promise.resolve(0);
+  readonly #chain = new PublishChain();
   readonly #queued = new Set<string>();
 
   constructor(
-    private readonly deps: { publisher: Publisher; versions: ChartVersionRepository },
+    private readonly deps: { publisher: MessagePublisher; versions: Pick<VersionStore, "pendingDownloads" | "markFailed"> },
     private readonly registryId: string,
   ) {}
 
   /** Starts publishing the requests of these versions. */
   add(versions: readonly PendingVersion[]): void {
-    const next = this.#tail.then(async (count) => count + (await this.#publish(versions)));
-    // Handled here so an abandoned queue (a failed write) raises no unhandled rejection; drain() rethrows.
-    next.catch(() => undefined);
-    this.#tail = next;
+    this.#chain.add(() => this.#publish(versions));
   }
 
   /** Waits for every request to be acknowledged by JetStream; returns how many were queued. */
   async drain(): Promise<number> {
-    return await this.#tail;
+    return await this.#chain.drain();
   }
 
   /** Queues versions still waiting from an earlier, interrupted attempt (not queued by this one); returns them. */

@@ -1,5 +1,5 @@
 import { verifiableDigest, type ChartDownloadRequested } from "@charthouse/contracts";
-import type { PendingVersion } from "@charthouse/db";
+import type { PendingVersion } from "./version_model.ts";
 
 /**
  * The download request of a version waiting for its archive, built from the version itself, or

@@ -1,18 +1,17 @@
-import { registrySyncFinished, registrySyncStarted, type SyncRequested } from "@charthouse/contracts";
-import { LEASE_RENEW_MS, type LeasedSync, type SyncResult, type SyncRunRepository } from "@charthouse/db";
+import { registrySyncFinished, registrySyncStarted, type MessagePublisher, type SyncRequested } from "@charthouse/contracts";
 import { DeferredError, toStoredError, UpstreamError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
-import type { Publisher } from "@charthouse/messaging";
+import { LEASE_RENEW_MS, type LeasedSync, type SyncResult, type SyncRunStore } from "./sync_run.ts";
 
 /** What a fetcher's sync run needs to report its progress. */
-export interface SyncRunDependencies {
-  syncRuns: SyncRunRepository;
-  publisher: Publisher;
+export interface SyncRunDependencies<Credential = unknown> {
+  syncRuns: SyncRunStore<Credential>;
+  publisher: MessagePublisher;
 }
 
 /** A sync this delivery holds the lease of, with a logger that names it. */
-export interface StartedSync {
-  leased: LeasedSync;
+export interface StartedSync<Credential = unknown> {
+  leased: LeasedSync<Credential>;
   log: Logger;
 }
 
@@ -22,11 +21,11 @@ export interface StartedSync {
  * (registry.sync.started). A sync that is finished is skipped; one another copy is running right
  * now is deferred until its lease would run out, so that it is taken over if that copy died.
  */
-export async function runLeasedSync(
-  deps: SyncRunDependencies,
+export async function runLeasedSync<Credential>(
+  deps: SyncRunDependencies<Credential>,
   payload: SyncRequested,
   context: { log: Logger },
-  work: (started: StartedSync) => Promise<void>,
+  work: (started: StartedSync<Credential>) => Promise<void>,
 ): Promise<void> {
   const attempt = await deps.syncRuns.lease(payload.syncRunId);
   if (attempt.kind === "done") {
@@ -55,7 +54,7 @@ export async function runLeasedSync(
 }
 
 /** Records a successful sync on its run and registry, then announces it (registry.sync.finished). */
-export async function finishSync(deps: SyncRunDependencies, leased: LeasedSync, result: SyncResult): Promise<void> {
+export async function finishSync(deps: SyncRunDependencies, leased: LeasedSync<unknown>, result: SyncResult): Promise<void> {
   await deps.syncRuns.finish(leased.syncRunId, result);
   await publishSyncEvent(deps, registrySyncFinished, leased, result);
 }
@@ -93,7 +92,7 @@ export function syncFailureHandling(deps: SyncRunDependencies): {
 async function publishSyncEvent(
   deps: SyncRunDependencies,
   contract: typeof registrySyncStarted,
-  leased: LeasedSync,
+  leased: LeasedSync<unknown>,
   result: SyncResult | null,
 ): Promise<void> {
   await deps.publisher.publish(contract, {

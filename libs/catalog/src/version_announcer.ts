@@ -1,5 +1,6 @@
-import type { ChartVersionsEventContract } from "@charthouse/contracts";
-import { publishVersionEvents, type Publisher, type VersionEventSubject } from "@charthouse/messaging";
+import type { ChartVersionsEventContract, MessagePublisher } from "@charthouse/contracts";
+import { PublishChain } from "./publish_chain.ts";
+import { versionEvents, type VersionEventSubject } from "./version_events.ts";
 
 /**
  * Publishes one sync's chart.version.discovered/removed events in the background, a slice at a
@@ -7,34 +8,32 @@ import { publishVersionEvents, type Publisher, type VersionEventSubject } from "
  * sync's critical path, only the wait for the last slice's acknowledgements.
  */
 export class VersionAnnouncer {
-  // One slice publishes at a time, so the events in flight (and their memory) stay bounded.
-  #tail: Promise<number> = Promise.resolve(0);
-  readonly #announced = new Set<string>();
+  readonly #chain = new PublishChain();
+  /** Version ids announced so far, by event subject. */
+  readonly #announced = new Map<string, Set<string>>();
   readonly #at = new Date().toISOString();
 
   constructor(
-    private readonly publisher: Publisher,
+    private readonly publisher: MessagePublisher,
     private readonly scope: { organizationId: string; registryId: string },
   ) {}
 
   /** Starts publishing `contract` for these versions (each version once per contract and sync). */
   add(contract: ChartVersionsEventContract, versions: readonly VersionEventSubject[]): void {
+    let announced = this.#announced.get(contract.subject);
+    if (announced === undefined) this.#announced.set(contract.subject, (announced = new Set()));
+    const seen = announced;
     const fresh = versions.filter((v) => {
-      const key = `${contract.subject}\u0000${v.id}`;
-      if (this.#announced.has(key)) return false;
-      this.#announced.add(key);
+      if (seen.has(v.id)) return false;
+      seen.add(v.id);
       return true;
     });
     if (fresh.length === 0) return;
-    const batch = { ...this.scope, versions: fresh, at: this.#at };
-    const next = this.#tail.then(async (count) => count + (await publishVersionEvents(this.publisher, contract, batch)));
-    // Handled here so an abandoned announcer (a failed write) raises no unhandled rejection; drain() rethrows.
-    next.catch(() => undefined);
-    this.#tail = next;
+    this.#chain.add(() => this.publisher.publishMany(contract, versionEvents({ ...this.scope, versions: fresh, at: this.#at })));
   }
 
   /** Waits until JetStream acknowledged every event; returns how many were published. */
   async drain(): Promise<number> {
-    return await this.#tail;
+    return await this.#chain.drain();
   }
 }

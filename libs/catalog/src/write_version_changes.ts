@@ -1,36 +1,29 @@
-import { chartVersionDiscovered, chartVersionRemoved } from "@charthouse/contracts";
-import {
-  diffSlices,
-  type ChartVersionRepository,
-  type IndexedVersion,
-  type LeasedSync,
-  type StoredVersion,
-  type SyncRunRepository,
-  type VersionChanges,
-} from "@charthouse/db";
-import type { Publisher } from "@charthouse/messaging";
+import { chartVersionDiscovered, chartVersionRemoved, type MessagePublisher } from "@charthouse/contracts";
 import { DownloadQueue } from "./download_queue.ts";
+import type { LeasedSync, SyncRunStore } from "./sync_run.ts";
 import { VersionAnnouncer } from "./version_announcer.ts";
+import { diffSlices } from "./version_diff.ts";
+import type { StoredVersion, VersionChanges } from "./version_model.ts";
+import type { VersionStore } from "./version_store.ts";
 
 /** Versions written per transaction; each slice's downloads are queued while the next is written. */
 const WRITE_SLICE = 2_000;
 
 /** What writing a sync's changes needs. */
 export interface CatalogWriterDependencies {
-  syncRuns: SyncRunRepository;
-  versions: ChartVersionRepository;
-  publisher: Publisher;
+  syncRuns: Pick<SyncRunStore, "renewLease">;
+  versions: VersionStore;
+  publisher: MessagePublisher;
 }
 
 /** One sync's changes to write. */
 export interface VersionChangesToWrite {
   /** The leased sync: its registry, and its delivery attempts (after the first, leftovers of an interrupted one are queued too). */
-  sync: LeasedSync;
+  sync: LeasedSync<unknown>;
+  /** The diff; each new or re-fetched version carries where its archive is downloaded from. */
   changes: VersionChanges;
   /** The versions stored before this sync, which the diff was made against (names the tombstoned ones). */
   stored: readonly StoredVersion[];
-  /** `chart\0version` -> where its archive is downloaded from (http(s) URL, or oci://HOST/REPO@DIGEST). */
-  downloadUrls: ReadonlyMap<string, string>;
   /** The changes list every chart of the registry (an index); false when they list only the charts that changed (OCI). */
   completeCharts: boolean;
   /** Called after each slice so a long write keeps its message. */
@@ -51,7 +44,7 @@ export interface WrittenVersionChanges {
  */
 export async function writeVersionChanges(deps: CatalogWriterDependencies, write: VersionChangesToWrite): Promise<WrittenVersionChanges> {
   const { id: registryId, organizationId } = write.sync.registry;
-  const changes = withDownloadUrls(write.changes, write.downloadUrls);
+  const changes = write.changes;
   await deps.versions.upsertCharts(registryId, changes.charts, { complete: write.completeCharts });
   const queue = new DownloadQueue(deps, registryId);
   const announcer = new VersionAnnouncer(deps.publisher, { organizationId, registryId });
@@ -73,13 +66,4 @@ export async function writeVersionChanges(deps: CatalogWriterDependencies, write
   await announcer.drain();
   write.working();
   return { inserted, queued };
-}
-
-/** The changes with each new or re-fetched version carrying where its archive is downloaded from. */
-function withDownloadUrls(changes: VersionChanges, downloadUrls: ReadonlyMap<string, string>): VersionChanges {
-  const withUrl = <V extends IndexedVersion>(version: V): V => ({
-    ...version,
-    downloadUrl: downloadUrls.get(`${version.chart}\u0000${version.version}`) ?? null,
-  });
-  return { ...changes, added: changes.added.map(withUrl), refetch: changes.refetch.map(withUrl) };
 }

@@ -1,93 +1,18 @@
 import type { SqlClient } from "./sql_client.ts";
 import { sealedCredentialColumns, sealedCredentialOf, type SealedCredential, type SealedCredentialRow } from "./sealed_credential.ts";
+import type {
+  IndexedChart,
+  IndexedVersion,
+  PendingVersion,
+  ReopenedVersion,
+  StoredOciVersion,
+  StoredVersion,
+  StuckVersion,
+  VersionChangeSlice,
+  VersionStore,
+} from "@charthouse/catalog";
 import type { StoredError } from "@charthouse/errors";
-import type { ChartVersionState } from "./entities/mod.ts";
-
-/** A version as the index publishes it, ready to be stored. */
-export interface IndexedVersion {
-  chart: string;
-  version: string;
-  digest: string | null;
-  appVersion: string | null;
-  description: string | null;
-  created: string | null;
-  deprecated: boolean;
-  urls: string[];
-  ociReference?: string | null;
-  /** OCI: the manifest digest the version was read from. */
-  manifestDigest?: string | null;
-  /** Where its archive is fetched from (http(s) URL, or oci://HOST/REPOSITORY@sha256:HEX); null when nowhere usable. */
-  downloadUrl?: string | null;
-  indexMetadata: Record<string, unknown>;
-}
-
-/** A chart with the facts of its latest version, as the index publishes it. */
-export interface IndexedChart {
-  name: string;
-  description: string | null;
-  icon: string | null;
-  home: string | null;
-  keywords: string[];
-  latestVersion: string | null;
-  appVersion: string | null;
-  deprecated: boolean;
-  versions: number;
-}
-
-/** A version already stored for a registry: what a diff compares against. */
-export interface StoredVersion {
-  id: string;
-  chart: string;
-  version: string;
-  digest: string | null;
-  state: ChartVersionState;
-  deprecated: boolean;
-}
-
-/** A stored version of an OCI registry, with its source and the facts its chart shows. */
-export interface StoredOciVersion extends StoredVersion {
-  /** `oci://HOST/REPOSITORY:TAG` it was read from. */
-  ociReference: string | null;
-  manifestDigest: string | null;
-  appVersion: string | null;
-  description: string | null;
-  indexMetadata: Record<string, unknown>;
-}
-
-/** The writes that bring a registry's stored versions in line with its index. */
-export interface VersionChanges {
-  charts: IndexedChart[];
-  added: IndexedVersion[];
-  /** Re-published under a new digest, or back after removal: fetched again. */
-  refetch: (IndexedVersion & { id: string })[];
-  /** Same archive, other index facts (deprecated flag, description). */
-  updated: (IndexedVersion & { id: string })[];
-  removedIds: string[];
-}
-
-/** A version waiting for its archive. */
-export interface PendingVersion {
-  id: string;
-  chart: string;
-  version: string;
-  digest: string | null;
-  /** Where its archive is fetched from; null when the index gave no usable URL. */
-  downloadUrl: string | null;
-  /** How often it was re-opened: part of its download request's message id. */
-  requeues: number;
-}
-
-/** A version sent back to `discovered` to be downloaded again, with its registry. */
-export interface ReopenedVersion extends PendingVersion {
-  registryId: string;
-}
-
-/** A version in flight whose next step has not happened for a long time. */
-export interface StuckVersion extends ReopenedVersion {
-  state: "discovered" | "downloaded";
-  archiveSha256: string | null;
-  size: number | null;
-}
+import type { ChartVersionState } from "./stored_types.ts";
 
 /** What a downloader or extractor needs to know about one version. */
 export interface VersionWork {
@@ -121,7 +46,7 @@ export interface ExtractedMetadata {
 }
 
 /** Chart versions: batched index writes and the download/extract state machine. */
-export class ChartVersionRepository {
+export class ChartVersionRepository implements VersionStore {
   readonly #db: SqlClient;
   constructor(db: SqlClient) {
     this.#db = db;
@@ -184,7 +109,7 @@ export class ChartVersionRepository {
    * which need their archive; a version that already existed (an earlier, interrupted attempt)
    * is not returned: pendingDownloads() finds it.
    */
-  async applyVersions(registryId: string, changes: Omit<VersionChanges, "charts">): Promise<PendingVersion[]> {
+  async applyVersions(registryId: string, changes: VersionChangeSlice): Promise<PendingVersion[]> {
     return await this.#db.transaction(async (tx) => {
       const pending: PendingVersion[] = [];
       if (changes.added.length > 0) {
@@ -231,7 +156,7 @@ export class ChartVersionRepository {
             chart: v.chart,
             version: v.version,
             digest: v.digest,
-            downloadUrl: v.downloadUrl ?? null,
+            downloadUrl: v.downloadUrl,
             requeues: requeuesOf.get(v.id) ?? 0,
           })),
         );
@@ -461,7 +386,7 @@ function versionRecord(version: IndexedVersion): Record<string, unknown> {
     urls: version.urls,
     oci_reference: version.ociReference ?? null,
     manifest_digest: version.manifestDigest ?? null,
-    download_url: version.downloadUrl ?? null,
+    download_url: version.downloadUrl,
     index_metadata: version.indexMetadata,
   };
 }

@@ -1,7 +1,8 @@
 import type { SqlClient } from "./sql_client.ts";
 import { sealedCredentialColumns, sealedCredentialOf, type SealedCredential, type SealedCredentialRow } from "./sealed_credential.ts";
+import { LEASE_SECONDS, type LeaseAttempt, type LeasedSync, type SyncResult, type SyncRunStore } from "@charthouse/catalog";
 import type { StoredError } from "@charthouse/errors";
-import type { RegistryKind, SyncNote } from "./entities/mod.ts";
+import type { RegistryKind } from "./stored_types.ts";
 
 /** A sync that has been asked for and must be published. */
 export interface RequestedSync {
@@ -12,58 +13,8 @@ export interface RequestedSync {
   requestedAt: string;
 }
 
-/** What a fetcher needs to run a sync it has leased. */
-export interface LeasedSync {
-  syncRunId: string;
-  attempts: number;
-  registry: {
-    id: string;
-    organizationId: string;
-    name: string;
-    url: string;
-    kind: RegistryKind;
-    etag: string | null;
-    lastModified: string | null;
-    contentHash: string | null;
-    credential: SealedCredential | null;
-  };
-}
-
-/** How a sync ended. */
-export interface SyncResult {
-  outcome: "updated" | "unchanged";
-  httpStatus: number | null;
-  bytes: number;
-  chartsSeen: number | null;
-  versionsAdded: number;
-  versionsRemoved: number;
-  etag: string | null;
-  lastModified: string | null;
-  contentHash: string | null;
-  /** What the sync met that is not an error (OCI: artifacts skipped, rate limits waited out). */
-  notes?: SyncNote[];
-}
-
-/** What came of asking for a sync's lease. */
-export type LeaseAttempt =
-  | { kind: "leased"; sync: LeasedSync }
-  /** Another copy holds the lease and keeps renewing it: ask again after `retryAfterMs`. */
-  | { kind: "held"; retryAfterMs: number }
-  /** The run is finished or gone: nothing to do. */
-  | { kind: "done" };
-
-/**
- * How long a fetcher holds a sync without renewing it before another copy may take it over. The
- * holder renews it every LEASE_RENEW_MS while it works, so a copy that died frees its sync within
- * this time, about when JetStream gives its message to another copy.
- */
-export const LEASE_SECONDS = 30;
-
-/** How often a running sync renews its lease. */
-export const LEASE_RENEW_MS = 10_000;
-
 /** Sync runs and the sync state of registries: claims, leases, outcomes. */
-export class SyncRunRepository {
+export class SyncRunRepository implements SyncRunStore<SealedCredential> {
   readonly #db: SqlClient;
   constructor(db: SqlClient) {
     this.#db = db;
@@ -126,7 +77,7 @@ export class SyncRunRepository {
    * Takes the lease on a sync run for this delivery; says when another copy holds it right now
    * (a duplicate delivery), or when the run is finished or gone.
    */
-  async lease(syncRunId: string): Promise<LeaseAttempt> {
+  async lease(syncRunId: string): Promise<LeaseAttempt<SealedCredential>> {
     const rows: RawLeased[] = await this.#db.query(`WITH leased AS (
          UPDATE sync_runs SET started_at = coalesce(started_at, now()), attempts = attempts + 1,
                 lease_until = now() + make_interval(secs => $2)
@@ -151,7 +102,7 @@ export class SyncRunRepository {
       );
       return held ? { kind: "held", retryAfterMs: held.remaining_ms } : { kind: "done" };
     }
-    const sync: LeasedSync = {
+    const sync: LeasedSync<SealedCredential> = {
       syncRunId: row.sync_run_id,
       attempts: row.attempts,
       registry: {

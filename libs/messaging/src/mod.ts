@@ -5,7 +5,6 @@ export { ensureConsumer, ensureStream, type ConsumerOptions } from "./provision.
 export type { BackoffPolicy } from "./backoff.ts";
 export { Publisher } from "./publisher.ts";
 export { contextFromHeaders, inConsumerSpan, traceHeaders } from "./trace_context.ts";
-export { publishVersionEvents, type VersionEventBatch, type VersionEventSubject } from "./version_events.ts";
 export {
   runConsumer,
   type ConsumerLoopOptions,

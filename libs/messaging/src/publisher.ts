@@ -1,5 +1,5 @@
 import type { JetStreamClient } from "nats";
-import { validatePayload, type Contract, type PayloadOf } from "@charthouse/contracts";
+import { validatePayload, type Contract, type MessagePublisher, type PayloadOf } from "@charthouse/contracts";
 import { UnavailableError } from "@charthouse/errors";
 import type { z } from "zod";
 import { traceHeaders } from "./trace_context.ts";
@@ -7,7 +7,7 @@ import { traceHeaders } from "./trace_context.ts";
 const encoder = new TextEncoder();
 
 /** Publishes validated messages with their meaningful message ids. */
-export class Publisher {
+export class Publisher implements MessagePublisher {
   readonly #js: JetStreamClient;
   constructor(js: JetStreamClient) {
     this.#js = js;

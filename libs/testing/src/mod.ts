@@ -94,3 +94,4 @@ export {
   type StartFakeAcrAuthServerOptions,
   startFakeAcrAuthServer,
 } from "./fake_acr_auth_server.ts";
+export { RecordingPublisher, type PublishedMessage } from "./recording_publisher.ts";

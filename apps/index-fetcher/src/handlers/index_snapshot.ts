@@ -1,13 +1,10 @@
-import type { IndexedChart, IndexedVersion } from "@charthouse/db";
-import { chartOfVersions } from "@charthouse/catalog";
+import { chartOfVersions, type IndexedChart, type IndexedVersion } from "@charthouse/catalog";
 import { resolveChartUrl, type IndexChartVersion, type ParsedIndex } from "@charthouse/registry-http";
 
-/** An index reduced to the rows Charthouse stores, plus where each archive is downloaded from. */
+/** An index reduced to the rows Charthouse stores, each version with where its archive is downloaded from. */
 export interface IndexSnapshot {
   charts: IndexedChart[];
   versions: IndexedVersion[];
-  /** `chart\0version` -> absolute http(s) URL of its archive. */
-  downloadUrls: Map<string, string>;
   /** Entries that were skipped, as sentences naming the place. */
   problems: string[];
 }
@@ -17,25 +14,16 @@ export interface IndexSnapshot {
  * version), and archive URLs are resolved against the index URL the way Helm resolves them.
  */
 export function indexSnapshot(parsed: ParsedIndex, indexUrl: string): IndexSnapshot {
-  const snapshot: IndexSnapshot = {
-    charts: [],
-    versions: [],
-    downloadUrls: new Map(),
-    problems: parsed.problems.map((p) => p.message),
-  };
+  const snapshot: IndexSnapshot = { charts: [], versions: [], problems: parsed.problems.map((p) => p.message) };
   for (const [name, entries] of parsed.charts) {
-    const rows = entries.map((entry) => versionRow(name, entry));
+    const rows = entries.map((entry) => versionRow(name, entry, indexUrl));
     snapshot.charts.push(chartOfVersions(name, rows));
     snapshot.versions.push(...rows);
-    for (const entry of entries) {
-      const url = downloadUrl(indexUrl, entry);
-      if (url !== null) snapshot.downloadUrls.set(`${name}\u0000${entry.version}`, url);
-    }
   }
   return snapshot;
 }
 
-function versionRow(chart: string, entry: IndexChartVersion): IndexedVersion {
+function versionRow(chart: string, entry: IndexChartVersion, indexUrl: string): IndexedVersion {
   return {
     chart,
     version: entry.version,
@@ -45,6 +33,7 @@ function versionRow(chart: string, entry: IndexChartVersion): IndexedVersion {
     created: entry.created,
     deprecated: entry.deprecated,
     urls: entry.urls,
+    downloadUrl: downloadUrl(indexUrl, entry),
     indexMetadata: {
       api_version: entry.apiVersion,
       type: entry.type,

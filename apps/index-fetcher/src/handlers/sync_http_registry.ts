@@ -1,30 +1,42 @@
-import { syncRequestedHttp, type SyncRequested } from "@charthouse/contracts";
-import { finishSync, runLeasedSync, syncFailureHandling, writeVersionChanges, type StartedSync } from "@charthouse/catalog";
 import {
   diffVersions,
+  finishSync,
   isEmptyDiff,
-  type ChartVersionRepository,
+  leasedSyncHandler,
+  writeVersionChanges,
   type LeasedSync,
+  type StartedSync,
+  type StoredVersion,
   type SyncResult,
-  type SyncRunRepository,
-} from "@charthouse/db";
+  type SyncRunStore,
+  type VersionStore,
+} from "@charthouse/catalog";
+import { syncRequestedHttp, type MessagePublisher, type SyncRequested } from "@charthouse/contracts";
+import type { SealedCredential } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
-import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
-import { recordSync, type RegistryAccess, type SyncOutcome } from "@charthouse/service-runtime";
-import { fetchIndex, indexContentHash, parseIndex } from "@charthouse/registry-http";
+import type { DeliveryContext, MessageHandler } from "@charthouse/messaging";
+import { indexContentHash, parseIndex } from "@charthouse/registry-http";
+import { recordSync } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
-import { indexUrlOf } from "./index_location.ts";
 import { indexSnapshot } from "./index_snapshot.ts";
+import type { IndexSource } from "./index_source.ts";
 import { PhaseTimer } from "./phase_timer.ts";
+
+/** The versions an HTTP sync reads and writes: the stored ones to diff against, and the writes of the diff. */
+export interface HttpSyncVersions extends VersionStore {
+  /** Every version stored for a registry, removed ones included. */
+  storedVersions(registryId: string): Promise<StoredVersion[]>;
+}
 
 /** What an HTTP sync needs. */
 export interface SyncHttpRegistryDependencies {
-  syncRuns: SyncRunRepository;
-  versions: ChartVersionRepository;
-  publisher: Publisher;
-  access: RegistryAccess;
-  limits: { maxIndexBytes: number; maxIndexVersions: number };
+  syncRuns: SyncRunStore<SealedCredential>;
+  versions: HttpSyncVersions;
+  publisher: MessagePublisher;
+  /** Where index.yaml is read from. */
+  index: IndexSource;
+  limits: { maxIndexVersions: number };
   /** Syncs by outcome, index bytes and 304s (/metrics); none in tests that do not look. */
   metrics?: IndexFetchRecorder;
 }
@@ -36,37 +48,23 @@ export interface SyncHttpRegistryDependencies {
  * still needs its archive. Validators are stored last, so a crash before the end is redone.
  */
 export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): MessageHandler<z.ZodType<SyncRequested>> {
-  return {
+  return leasedSyncHandler(deps, {
     contract: syncRequestedHttp,
-    async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      await recordSync(deps.metrics, async () => {
-        let outcome: SyncOutcome | undefined;
-        await runLeasedSync(deps, payload, context, async (started) => {
-          outcome = await syncIndex(deps, started, context);
-        });
-        return outcome;
-      });
-    },
-    ...syncFailureHandling(deps),
-  };
+    record: (attempt) => recordSync(deps.metrics, attempt),
+    sync: (started, _payload, context: DeliveryContext) => syncIndex(deps, started, context),
+  });
 }
 
 /** One leased sync of an HTTP chart repository. */
-async function syncIndex(deps: SyncHttpRegistryDependencies, { leased, log }: StartedSync, context: DeliveryContext): Promise<SyncOutcome> {
+async function syncIndex(
+  deps: SyncHttpRegistryDependencies,
+  { leased, log }: StartedSync<SealedCredential>,
+  context: DeliveryContext,
+): Promise<SyncResult["outcome"]> {
   const registry = leased.registry;
 
   const phases = new PhaseTimer();
-  const indexUrl = indexUrlOf(registry.url);
-  const auth = await deps.access.authorize(registry.credential, registry.url);
-  const fetched = await deps.access.breakers.run(indexUrl.origin, () =>
-    fetchIndex(indexUrl, {
-      validators: { etag: registry.etag, lastModified: registry.lastModified },
-      auth,
-      repositoryUrl: registry.url,
-      maxBytes: deps.limits.maxIndexBytes,
-      ...deps.access.request,
-    }),
-  );
+  const fetched = await deps.index.fetch(registry);
 
   const unchanged = (result: Partial<SyncResult>): SyncResult => ({
     outcome: "unchanged",
@@ -129,7 +127,7 @@ interface AppliedIndex {
  */
 async function applyIndex(
   deps: SyncHttpRegistryDependencies,
-  leased: LeasedSync,
+  leased: LeasedSync<SealedCredential>,
   body: Uint8Array,
   indexUrl: string,
   context: DeliveryContext,
@@ -154,7 +152,6 @@ async function applyIndex(
     sync: leased,
     changes,
     stored,
-    downloadUrls: snapshot.downloadUrls,
     completeCharts: true,
     working: () => context.working(),
   });

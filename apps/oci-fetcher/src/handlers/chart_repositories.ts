@@ -15,7 +15,7 @@ export interface ListedRepository {
  * once a sync found it to be one (`knownNamespace`), it is not asked for tags of its own again.
  */
 export async function chartRepositories(
-  session: OciSession,
+  session: Pick<OciSession, "listTags" | "listRepositories">,
   reference: OciReference,
   options: { concurrency: number; knownNamespace: boolean },
 ): Promise<ListedRepository[]> {

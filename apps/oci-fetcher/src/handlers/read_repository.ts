@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { IndexedVersion, OciRepositoryState, StoredOciVersion } from "@charthouse/db";
+import type { IndexedVersion, StoredOciVersion } from "@charthouse/catalog";
+import type { OciRepositoryState } from "@charthouse/db";
 import { CharthouseError } from "@charthouse/errors";
 import { tagToVersion, type OciChartManifest, type OciReference, type OciSession } from "@charthouse/registry-oci";
 import { mapConcurrent } from "./map_concurrent.ts";
@@ -21,13 +22,17 @@ export interface RepositoryToRead {
   recheck: boolean;
 }
 
+/** What a tag is read with: its manifest, the manifest digest alone (HEAD), and the chart's config blob. */
+export type OciReadSession = Pick<OciSession, "manifest" | "manifestDigest" | "chartConfig">;
+
 /** What a repository holds now. */
 export interface RepositoryReading {
   chart: string;
-  /** Every chart version the repository has now, known ones as stored. */
+  /**
+   * Every chart version the repository has now, known ones as stored; those read in this sync
+   * carry their download URL (`oci://HOST/REPOSITORY@DIGEST` of the chart layer).
+   */
   versions: IndexedVersion[];
-  /** `chart\0version` -> `oci://HOST/REPOSITORY@DIGEST` of the chart layer, for versions read in this sync. */
-  downloadUrls: Map<string, string>;
   /** What to remember of the repository for the next sync. */
   state: OciRepositoryState;
   /** False when its tag list was unchanged and nothing beyond it was requested. */
@@ -49,7 +54,7 @@ export interface ReadRepositoryOptions {
  * digest (HEAD) so a re-pushed tag is read again.
  */
 export async function readRepository(
-  session: OciSession,
+  session: OciReadSession,
   reference: OciReference,
   input: RepositoryToRead,
   options: ReadRepositoryOptions,
@@ -58,7 +63,7 @@ export async function readRepository(
   const tagsHash = tagListHash(input.tags);
   const current = input.stored.filter((v) => v.state !== "removed");
   if (input.state?.tagsHash === tagsHash && !input.recheck) {
-    return { chart, versions: current.map(storedAsIndexed), downloadUrls: new Map(), state: input.state, read: false };
+    return { chart, versions: current.map(storedAsIndexed), state: input.state, read: false };
   }
 
   const storedByVersion = new Map(input.stored.map((v) => [v.version, v]));
@@ -101,7 +106,6 @@ export async function readRepository(
     // null: deleted since the tag list was read; it is gone.
   }
 
-  const downloadUrls = new Map<string, string>();
   const fetched = await mapConcurrent(toFetch, options.concurrency, async ({ tag, version }) => {
     const manifest = await manifestOf(session, repository, tag, options.notes);
     if (manifest === null) return null;
@@ -111,17 +115,16 @@ export async function readRepository(
       return null;
     }
     const config = await session.chartConfig(repository, manifest.configDigest);
-    downloadUrls.set(`${chart}\u0000${version}`, `oci://${reference.host}/${repository}@${manifest.chartLayer.digest}`);
     return versionRow({ reference, repository, chart, tag, version, manifest, config });
   });
 
   const versions = [...kept.map(storedAsIndexed), ...fetched.filter((v): v is IndexedVersion => v !== null)];
   const recheckedAt = input.recheck || input.state === undefined ? options.now : input.state.recheckedAt;
-  return { chart, versions, downloadUrls, state: { name: repository, tagsHash, skippedTags: [...skippedTags].sort(), recheckedAt }, read: true };
+  return { chart, versions, state: { name: repository, tagsHash, skippedTags: [...skippedTags].sort(), recheckedAt }, read: true };
 }
 
 /** The manifest of a listed tag, or null (noted as `tag_not_found`) when the registry cannot serve it. */
-async function manifestOf(session: OciSession, repository: string, tag: string, notes: SyncNotes): Promise<OciChartManifest | null> {
+async function manifestOf(session: OciReadSession, repository: string, tag: string, notes: SyncNotes): Promise<OciChartManifest | null> {
   try {
     return await session.manifest(repository, tag, { listed: true });
   } catch (err) {
@@ -167,6 +170,7 @@ function versionRow(read: {
     urls: [],
     ociReference: tagReference(read.reference, read.repository, read.tag),
     manifestDigest: manifest.digest,
+    downloadUrl: `oci://${read.reference.host}/${read.repository}@${layer.digest}`,
     indexMetadata: {
       api_version: text(apiVersion),
       type: text(type),
@@ -192,6 +196,8 @@ function storedAsIndexed(stored: StoredOciVersion): IndexedVersion {
     urls: [],
     ociReference: stored.ociReference,
     manifestDigest: stored.manifestDigest,
+    // Kept as stored: not downloaded again, so no download URL is needed.
+    downloadUrl: null,
     indexMetadata: stored.indexMetadata,
   };
 }

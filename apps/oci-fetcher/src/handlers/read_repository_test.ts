@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { StoredOciVersion } from "@charthouse/db";
-import type { OciChartManifest, OciReference, OciSession } from "@charthouse/registry-oci";
-import { readRepository, tagListHash, tagReference } from "./read_repository.ts";
+import type { StoredOciVersion } from "@charthouse/catalog";
+import type { OciChartManifest, OciReference } from "@charthouse/registry-oci";
+import { readRepository, tagListHash, tagReference, type OciReadSession } from "./read_repository.ts";
 import { SyncNotes } from "./sync_notes.ts";
 
 const reference: OciReference = { host: "registry.test", apiBase: "https://registry.test", path: "ns", dockerHub: false };
@@ -10,8 +10,7 @@ const layer = (n: number) => `sha256:${String(n).padStart(64, "0")}`;
 /** A registry repository in memory: tag -> manifest; records what was asked. */
 function repositoryOf(manifests: Record<string, { digest: string; chart?: boolean; layer?: number }>) {
   const calls: string[] = [];
-  const session = {
-    rateLimitWaits: 0,
+  const session: OciReadSession = {
     async manifest(_repository: string, tag: string): Promise<OciChartManifest> {
       calls.push(`GET ${tag}`);
       const m = manifests[tag]!;
@@ -33,7 +32,7 @@ function repositoryOf(manifests: Record<string, { digest: string; chart?: boolea
       calls.push(`CONFIG ${digest}`);
       return { name: "web", version: "x", appVersion: "2.0", description: "Web", keywords: ["a"] };
     },
-  } as unknown as OciSession;
+  };
   return { session, calls };
 }
 
@@ -69,7 +68,9 @@ describe("readRepository()", () => {
     const added = reading.versions[1]!;
     expect(added).toMatchObject({ digest: "2".padStart(64, "0"), appVersion: "2.0", manifestDigest: "m2" });
     expect(added.ociReference).toBe("oci://registry.test/ns/web:1.1.0_b");
-    expect(reading.downloadUrls.get("web\u00001.1.0+b")).toBe(`oci://registry.test/ns/web@${layer(2)}`);
+    expect(added.downloadUrl).toBe(`oci://registry.test/ns/web@${layer(2)}`);
+    // A known tag kept as stored is not downloaded again.
+    expect(reading.versions[0]?.downloadUrl).toBeNull();
   });
 
   it("asks nothing more when the tag list is unchanged and no re-check is due", async () => {

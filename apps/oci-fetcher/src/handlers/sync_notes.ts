@@ -1,5 +1,5 @@
 import type { ErrorCode } from "@charthouse/errors";
-import type { SyncNote } from "@charthouse/db";
+import type { SyncNote } from "@charthouse/catalog";
 
 /** The most distinct notes one sync keeps; further ones are only counted under the last. */
 const MAX_NOTES = 50;

@@ -1,31 +1,57 @@
-import { chartOfVersions, finishSync, runLeasedSync, syncFailureHandling, writeVersionChanges, type StartedSync } from "@charthouse/catalog";
-import { syncRequestedOci, type SyncRequested } from "@charthouse/contracts";
 import {
+  chartOfVersions,
   diffVersions,
+  finishSync,
   isEmptyDiff,
-  type ChartVersionRepository,
+  leasedSyncHandler,
+  writeVersionChanges,
   type IndexedChart,
-  type OciRepositoryStateRepository,
+  type StartedSync,
   type StoredOciVersion,
   type SyncResult,
-  type SyncRunRepository,
-} from "@charthouse/db";
-import type { DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
-import { parseOciReference, type OciClient } from "@charthouse/registry-oci";
-import { recordSync, type SyncOutcome, type SyncRecorder } from "@charthouse/service-runtime";
+  type SyncRunStore,
+  type VersionStore,
+} from "@charthouse/catalog";
+import { syncRequestedOci, type MessagePublisher, type SyncRequested } from "@charthouse/contracts";
+import type { OciRepositoryState, SealedCredential } from "@charthouse/db";
+import type { DeliveryContext, MessageHandler } from "@charthouse/messaging";
+import { parseOciReference, type OciReference, type OciSession } from "@charthouse/registry-oci";
+import { recordSync, type SyncRecorder } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import { chartRepositories, type ListedRepository } from "./chart_repositories.ts";
 import { mapConcurrent } from "./map_concurrent.ts";
 import { readRepository, type RepositoryReading } from "./read_repository.ts";
 import { SyncNotes } from "./sync_notes.ts";
 
+/** The versions an OCI sync reads and writes: the stored ones with their sources, and the writes of the diff. */
+export interface OciSyncVersions extends VersionStore {
+  /** The stored versions of an OCI registry with where each was read from and the facts its chart shows. */
+  storedOciVersions(registryId: string): Promise<StoredOciVersion[]>;
+}
+
+/** What an OCI sync remembers of each repository between syncs. */
+export interface OciRepositoryStates {
+  /** The remembered state of every repository of a registry, by name. */
+  forRegistry(registryId: string): Promise<Map<string, OciRepositoryState>>;
+  /** Saves the states of the repositories a sync read and forgets those not in `keep`. */
+  replace(registryId: string, states: readonly OciRepositoryState[], keep: readonly string[]): Promise<void>;
+}
+
+/** The requests an OCI sync makes of a registry: repository and tag listings, manifests and config blobs. */
+export type OciSyncSession = Pick<OciSession, "listTags" | "listRepositories" | "manifest" | "manifestDigest" | "chartConfig" | "rateLimitWaits">;
+
+/** Opens a session for one registry and its credential (null = anonymous). */
+export interface OciSyncClient {
+  session(reference: OciReference, credential: SealedCredential | null): OciSyncSession;
+}
+
 /** What an OCI sync needs. */
 export interface SyncOciRegistryDependencies {
-  syncRuns: SyncRunRepository;
-  versions: ChartVersionRepository;
-  repositories: OciRepositoryStateRepository;
-  publisher: Publisher;
-  client: OciClient;
+  syncRuns: SyncRunStore<SealedCredential>;
+  versions: OciSyncVersions;
+  repositories: OciRepositoryStates;
+  publisher: MessagePublisher;
+  client: OciSyncClient;
   settings: {
     /** Hosts spoken to over plain HTTP besides loopback. */
     plainHttpHosts: readonly string[];
@@ -44,28 +70,20 @@ export interface SyncOciRegistryDependencies {
  * digest) like an HTTP index, writes the changes in batches and queues a download per version.
  */
 export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): MessageHandler<z.ZodType<SyncRequested>> {
-  return {
+  return leasedSyncHandler(deps, {
     contract: syncRequestedOci,
-    async handle(payload: SyncRequested, context: DeliveryContext): Promise<void> {
-      await recordSync(deps.metrics, async () => {
-        let outcome: SyncOutcome | undefined;
-        await runLeasedSync(deps, payload, context, async (started) => {
-          outcome = await syncRegistry(deps, started, payload, context);
-        });
-        return outcome;
-      });
-    },
-    ...syncFailureHandling(deps),
-  };
+    record: (attempt) => recordSync(deps.metrics, attempt),
+    sync: (started, payload, context: DeliveryContext) => syncRegistry(deps, started, payload, context),
+  });
 }
 
 /** One leased sync of an OCI registry. */
 async function syncRegistry(
   deps: SyncOciRegistryDependencies,
-  { leased, log }: StartedSync,
+  { leased, log }: StartedSync<SealedCredential>,
   payload: SyncRequested,
   context: DeliveryContext,
-): Promise<SyncOutcome> {
+): Promise<SyncResult["outcome"]> {
   const registry = leased.registry;
 
   const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
@@ -120,7 +138,6 @@ async function syncRegistry(
       sync: leased,
       changes,
       stored,
-      downloadUrls: new Map(readings.flatMap((r) => [...r.downloadUrls])),
       completeCharts: true,
       working: () => context.working(),
     });
@@ -182,13 +199,9 @@ function catalogueCharts(readings: readonly RepositoryReading[], storedByChart: 
     if (present.has(name)) continue;
     // Gone from the registry: keep its facts, with no versions (they are tombstoned).
     const current = versions.filter((v) => v.state !== "removed");
-    if (current.length > 0) charts.push({ ...chartOfVersions(name, current.map(asIndexedFacts)), versions: 0 });
+    if (current.length > 0) charts.push({ ...chartOfVersions(name, current), versions: 0 });
   }
   return charts;
-}
-
-function asIndexedFacts(v: StoredOciVersion) {
-  return { ...v, created: null, urls: [] };
 }
 
 function groupByChart(stored: readonly StoredOciVersion[]): Map<string, StoredOciVersion[]> {

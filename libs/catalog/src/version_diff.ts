@@ -1,4 +1,5 @@
-import type { IndexedChart, IndexedVersion, StoredVersion, VersionChanges } from "./chart_version_repository.ts";
+import { versionKey } from "./version_key.ts";
+import type { IndexedChart, IndexedVersion, StoredVersion, VersionChangeSlice, VersionChanges } from "./version_model.ts";
 
 /**
  * Compares what a registry publishes (an index, or OCI tags) with what is stored, by (chart, version, digest): new
@@ -43,12 +44,8 @@ export function isEmptyDiff(changes: VersionChanges): boolean {
   );
 }
 
-function versionKey(chart: string, version: string): string {
-  return `${chart}\u0000${version}`;
-}
-
 /** Cuts a diff's version changes into slices of at most `size` versions each. */
-export function* diffSlices(changes: VersionChanges, size: number): Generator<Omit<VersionChanges, "charts">> {
+export function* diffSlices(changes: VersionChanges, size: number): Generator<VersionChangeSlice> {
   const { added, refetch, updated, removedIds } = changes;
   const longest = Math.max(added.length, refetch.length, updated.length, removedIds.length);
   for (let start = 0; start < longest; start += size) {

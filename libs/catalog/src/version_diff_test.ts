@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { IndexedVersion, StoredVersion } from "./chart_version_repository.ts";
+import type { IndexedVersion, StoredVersion } from "./version_model.ts";
 import { diffVersions, diffSlices } from "./version_diff.ts";
 
 function indexed(chart: string, version: string, digest: string | null, deprecated = false): IndexedVersion {
-  return { chart, version, digest, deprecated, appVersion: null, description: null, created: null, urls: [], indexMetadata: {} };
+  return { chart, version, digest, deprecated, appVersion: null, description: null, created: null, urls: [], downloadUrl: null, indexMetadata: {} };
 }
 
 function stored(id: string, chart: string, version: string, digest: string | null, state: StoredVersion["state"] = "ready"): StoredVersion {
