@@ -2,7 +2,7 @@ import type { VersionWork } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
 import { registryStream, type RegistryStreamResponse } from "@charthouse/outbound-http";
 import { parseOciReference, type OciClient } from "@charthouse/registry-oci";
-import type { RegistryAccess } from "@charthouse/service-runtime";
+import type { RegistryAccess } from "@charthouse/service-runtime/registry-access";
 
 /** Where archives come from: HTTP chart repositories and OCI registries. */
 export interface ArchiveSources {
@@ -11,6 +11,19 @@ export interface ArchiveSources {
   /** Hosts spoken to over plain HTTP besides loopback (CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS). */
   plainHttpHosts: readonly string[];
   maxArchiveBytes: number;
+}
+
+/** An archive opened for streaming: its bytes as they arrive, and the URL they came from (after redirects). */
+export type OpenedArchive = Pick<RegistryStreamResponse, "url" | "body">;
+
+/** Opens the archive a download request names, for the version it belongs to. */
+export interface ArchiveOpener {
+  open(url: string, work: VersionWork): Promise<OpenedArchive>;
+}
+
+/** The opener over real HTTP chart repositories and OCI registries (openArchive). */
+export function archiveOpener(sources: ArchiveSources): ArchiveOpener {
+  return { open: (url, work) => openArchive(sources, url, work) };
 }
 
 /**

@@ -2,32 +2,42 @@ import { createHash } from "node:crypto";
 import {
   chartDownloaded,
   chartDownloadRequested,
-  chartVersionFailed,
   verifiableDigest,
   type ChartDownloadRequested,
+  type MessagePublisher,
 } from "@charthouse/contracts";
-import {
-  archiveStoreLockKey,
-  lockBusy,
-  withSharedLocks,
-  withTryLock,
-  type ChartVersionRepository,
-  type SqlClient,
-  type VersionWork,
-} from "@charthouse/db";
-import { DeferredError, IntegrityError, toStoredError } from "@charthouse/errors";
-import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
+import { lockBusy, type ChartVersionRepository, type VersionWork } from "@charthouse/db";
+import { DeferredError, IntegrityError } from "@charthouse/errors";
+import type { ArchiveStore, DeliveryContext, MessageHandler } from "@charthouse/messaging";
+import { versionFailureHandling } from "@charthouse/service-runtime";
 import type { z } from "zod";
-import { openArchive, type ArchiveSources } from "./archive_source.ts";
+import type { ArchiveOpener } from "./archive_source.ts";
 
-/** What the downloader needs. */
+/** The version rows the downloader reads and writes (ChartVersionRepository has them). */
+export type DownloadVersions = Pick<ChartVersionRepository, "work" | "markDownloaded" | "recordRetry" | "markFailed">;
+
+/** The archive store as the downloader sees it (ArchiveStore of @charthouse/messaging). */
+export type DownloadArchives = Pick<ArchiveStore, "sizeOf" | "put">;
+
+/** The locks that keep downloads of one archive apart, across every copy of the downloader. */
+export interface ArchiveLocks {
+  /**
+   * Runs `work` as the one download of `digest` for this registry, holding the archive's store
+   * lock shared; answers lockBusy at once, without running it, while another copy holds it.
+   */
+  downloadOnce<T>(registryId: string, digest: string, work: () => Promise<T>): Promise<T | typeof lockBusy>;
+  /** Runs `work` holding the archive's store lock shared, so the storage sweep cannot collect it meanwhile. */
+  keepStored<T>(sha256: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** What the downloader reads, writes and publishes. */
 export interface DownloadChartDependencies {
-  db: SqlClient;
-  versions: ChartVersionRepository;
-  archives: ArchiveStore;
-  publisher: Publisher;
+  versions: DownloadVersions;
+  archives: DownloadArchives;
+  publisher: Pick<MessagePublisher, "publish">;
+  locks: ArchiveLocks;
   /** Where archives are opened (HTTP URLs and OCI blobs), under the archive size limit. */
-  sources: ArchiveSources;
+  archiveOpener: ArchiveOpener;
 }
 
 /** How long a delivery waits while another copy downloads the same archive for the same registry. */
@@ -63,25 +73,7 @@ export function downloadChartHandler(deps: DownloadChartDependencies): MessageHa
       }
       if (stored.marked) await announceDownloaded(deps, payload.registryId, payload.versionId, stored);
     },
-    async onRetry(payload: ChartDownloadRequested, error: unknown): Promise<void> {
-      await deps.versions.recordRetry(payload.versionId, toStoredError(error));
-    },
-    async onGiveUp(payload: ChartDownloadRequested, error: unknown): Promise<void> {
-      const stored = toStoredError(error);
-      await deps.versions.markFailed(payload.versionId, stored);
-      const work = await deps.versions.work(payload.versionId);
-      if (work) {
-        await deps.publisher.publish(chartVersionFailed, {
-          organizationId: work.registry.organizationId,
-          registryId: work.registry.id,
-          versionId: work.id,
-          chart: work.chart,
-          version: work.version,
-          error: stored,
-          at: new Date().toISOString(),
-        });
-      }
-    },
+    ...versionFailureHandling(deps),
   };
 }
 
@@ -118,21 +110,16 @@ async function storeArchive(
   if (digest === null) {
     // Nothing published to check against: the archive is named by what arrives.
     const downloaded = await download(deps, payload, work, context);
-    return await withSharedLocks(deps.db, [archiveStoreLockKey(downloaded.sha256)], () => putAndMark(deps, payload, downloaded));
+    return await deps.locks.keepStored(downloaded.sha256, () => putAndMark(deps, payload, downloaded));
   }
-  return await withTryLock(
-    deps.db,
-    `archive:${work.registry.id}:${digest}`,
-    async () => {
-      const size = await deps.archives.sizeOf(digest);
-      if (size !== null) {
-        context.log.info({ sha256: digest }, "Archive already stored; not downloaded again");
-        return { sha256: digest, size, marked: await deps.versions.markDownloaded(payload.versionId, digest, size) };
-      }
-      return await putAndMark(deps, payload, await download(deps, payload, work, context));
-    },
-    { shared: [archiveStoreLockKey(digest)] },
-  );
+  return await deps.locks.downloadOnce(work.registry.id, digest, async () => {
+    const size = await deps.archives.sizeOf(digest);
+    if (size !== null) {
+      context.log.info({ sha256: digest }, "Archive already stored; not downloaded again");
+      return { sha256: digest, size, marked: await deps.versions.markDownloaded(payload.versionId, digest, size) };
+    }
+    return await putAndMark(deps, payload, await download(deps, payload, work, context));
+  });
 }
 
 async function putAndMark(
@@ -151,7 +138,7 @@ async function download(
   work: VersionWork,
   context: DeliveryContext,
 ): Promise<{ sha256: string; bytes: Uint8Array }> {
-  const response = await openArchive(deps.sources, payload.url, work);
+  const response = await deps.archiveOpener.open(payload.url, work);
   const hash = createHash("sha256");
   const chunks: Uint8Array[] = [];
   let received = 0;

@@ -1,7 +1,7 @@
 import { queueReopenedVersions, retryableErrorCodes } from "@charthouse/catalog";
 import type { ChartVersionRepository } from "@charthouse/db";
+import type { MessagePublisher } from "@charthouse/contracts";
 import type { Logger } from "@charthouse/logging";
-import type { Publisher } from "@charthouse/messaging";
 
 /** The most failed versions one recovered host has queued again at once; the scheduler's pass takes the rest. */
 const BATCH = 10_000;
@@ -11,7 +11,7 @@ const BATCH = 10_000;
  * closed) and that failed for a passing reason meanwhile, instead of waiting for the slow retry.
  */
 export async function retryFailuresOnHost(
-  deps: { versions: Pick<ChartVersionRepository, "reopenFailedOnHost">; publisher: Publisher; log: Logger },
+  deps: { versions: Pick<ChartVersionRepository, "reopenFailedOnHost">; publisher: MessagePublisher; log: Pick<Logger, "info"> },
   origin: string,
 ): Promise<number> {
   const host = new URL(origin).host;

@@ -1,17 +1,24 @@
 import { readChartArchive, type ChartArchiveLimits } from "@charthouse/chart-archive";
-import { chartDownloaded, chartVersionFailed, chartVersionReady, type ChartDownloaded } from "@charthouse/contracts";
-import type { ChartVersionRepository } from "@charthouse/db";
+import { chartDownloaded, chartVersionReady, type ChartDownloaded, type MessagePublisher } from "@charthouse/contracts";
+import type { ChartVersionRepository, VersionWork } from "@charthouse/db";
 import { queueReopenedVersions } from "@charthouse/catalog";
-import { InputError, toStoredError } from "@charthouse/errors";
-import type { ArchiveStore, DeliveryContext, MessageHandler, Publisher } from "@charthouse/messaging";
+import { InputError } from "@charthouse/errors";
+import type { ArchiveStore, DeliveryContext, MessageHandler } from "@charthouse/messaging";
+import { versionFailureHandling } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { ExtractionRecorder } from "./extraction_metrics.ts";
 
-/** What the extractor needs. */
+/** The version rows the extractor reads and writes (ChartVersionRepository has them). */
+export type ExtractionVersions = Pick<ChartVersionRepository, "work" | "reopen" | "markReady" | "recordRetry" | "markFailed">;
+
+/** The archive store as the extractor sees it (ArchiveStore of @charthouse/messaging). */
+export type ExtractionArchives = Pick<ArchiveStore, "get">;
+
+/** What the extractor reads, writes and publishes. */
 export interface ExtractMetadataDependencies {
-  versions: ChartVersionRepository;
-  archives: ArchiveStore;
-  publisher: Publisher;
+  versions: ExtractionVersions;
+  archives: ExtractionArchives;
+  publisher: MessagePublisher;
   limits: ChartArchiveLimits;
   /** Time from discovered to ready (/metrics); none in tests that do not look. */
   metrics?: ExtractionRecorder;
@@ -56,34 +63,21 @@ export function extractMetadataHandler(deps: ExtractMetadataDependencies): Messa
       if (ready) {
         if (work.discoveredAt !== undefined) deps.metrics?.versionReady((Date.now() - work.discoveredAt.getTime()) / 1000);
         context.log.info({ chart: work.chart, version: work.version }, "Chart version ready");
-        await publishEvent(deps, chartVersionReady, work, null);
+        await announceReady(deps, work);
       }
     },
-    async onRetry(payload: ChartDownloaded, error: unknown): Promise<void> {
-      await deps.versions.recordRetry(payload.versionId, toStoredError(error));
-    },
-    async onGiveUp(payload: ChartDownloaded, error: unknown): Promise<void> {
-      const stored = toStoredError(error);
-      await deps.versions.markFailed(payload.versionId, stored);
-      const work = await deps.versions.work(payload.versionId);
-      if (work) await publishEvent(deps, chartVersionFailed, work, stored);
-    },
+    ...versionFailureHandling(deps),
   };
 }
 
-async function publishEvent(
-  deps: ExtractMetadataDependencies,
-  contract: typeof chartVersionReady,
-  work: NonNullable<Awaited<ReturnType<ChartVersionRepository["work"]>>>,
-  error: ReturnType<typeof toStoredError> | null,
-): Promise<void> {
-  await deps.publisher.publish(contract, {
+async function announceReady(deps: ExtractMetadataDependencies, work: VersionWork): Promise<void> {
+  await deps.publisher.publish(chartVersionReady, {
     organizationId: work.registry.organizationId,
     registryId: work.registry.id,
     versionId: work.id,
     chart: work.chart,
     version: work.version,
-    error,
+    error: null,
     at: new Date().toISOString(),
   });
 }

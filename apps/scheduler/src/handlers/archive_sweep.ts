@@ -124,7 +124,7 @@ export interface StorageSweepLoop {
 export function startStorageSweep(
   store: SweptArchiveStore,
   references: SweptReferences,
-  options: StorageSweepOptions & { intervalMs: number; log: Logger; metrics?: StorageSweepMetrics },
+  options: StorageSweepOptions & { intervalMs: number; log: Pick<Logger, "info" | "error">; metrics?: StorageSweepMetrics },
 ): StorageSweepLoop {
   let stopped = false;
   let wake: (() => void) | undefined;

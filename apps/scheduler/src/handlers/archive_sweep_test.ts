@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ArchiveCollection } from "@charthouse/db";
 import { Registry } from "prom-client";
-import { storageSweepMetrics, sweepStorage, type SweptArchiveStore, type SweptReferences } from "./archive_sweep.ts";
+import { waitFor } from "@charthouse/testing";
+import {
+  startStorageSweep,
+  storageSweepMetrics,
+  sweepStorage,
+  type StorageSweepResult,
+  type SweptArchiveStore,
+  type SweptReferences,
+} from "./archive_sweep.ts";
 
 const now = new Date("2026-12-01T12:00:00Z");
 const hoursAgo = (hours: number): Date => new Date(now.getTime() - hours * 3_600_000);
@@ -122,5 +130,52 @@ describe("sweepStorage()", () => {
     expect(text).toContain("charthouse_tombstones_purged_total 2");
     expect(text).toContain("charthouse_archive_store_objects 0");
     expect(text).toContain("charthouse_archive_store_bytes 0");
+  });
+});
+
+describe("startStorageSweep()", () => {
+  it("sweeps every interval, records each sweep in the metrics and the log, and goes on after a failed sweep", async () => {
+    const store = fakeStore([{ sha256: sha(1), size: 7, storedAt: hoursAgo(2) }]);
+    const references = fakeReferences({ referenced: new Set() });
+    let failures = 1;
+    const purgeTombstones = references.purgeTombstones;
+    references.purgeTombstones = async (days) => {
+      if (failures-- > 0) throw new Error("Postgres is unavailable");
+      return await purgeTombstones(days);
+    };
+    const lines: { level: string; fields: Record<string, unknown>; msg: string | undefined }[] = [];
+    const recorded: StorageSweepResult[] = [];
+    const sweep = startStorageSweep(store, references, {
+      ...options,
+      intervalMs: 5,
+      log: {
+        info: (fields: Record<string, unknown>, msg?: string) => lines.push({ level: "info", fields, msg }),
+        error: (fields: Record<string, unknown>, msg?: string) => lines.push({ level: "error", fields, msg }),
+      },
+      metrics: { record: (result) => recorded.push(result) },
+    });
+    await waitFor(() => recorded.length >= 2, { what: "two sweeps", timeoutMs: 5_000, intervalMs: 5 });
+    await sweep.stop();
+    expect(lines[0]).toMatchObject({ level: "error", msg: "Storage sweep failed; trying again next interval" });
+    expect(lines[0]?.fields["err"]).toBeInstanceOf(Error);
+    // The failed sweep deleted the archive before it failed; the next one finds it gone.
+    expect(recorded[0]).toMatchObject({ archives: 0, collected: 0 });
+    expect(lines[1]).toMatchObject({ level: "info", msg: "Storage sweep done", fields: { archives: 0, ms: expect.any(Number) as unknown } });
+    expect(store.names()).toEqual([]);
+  });
+
+  it("waits one interval before the first sweep, and stops without waiting for the next", async () => {
+    const store = fakeStore([]);
+    let listed = 0;
+    store.list = async () => {
+      listed++;
+      return [];
+    };
+    const silent = { info: () => undefined, error: () => undefined };
+    const sweep = startStorageSweep(store, fakeReferences({ referenced: new Set() }), { ...options, intervalMs: 60_000, log: silent });
+    const started = Date.now();
+    await sweep.stop();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(listed).toBe(0);
   });
 });

@@ -1,9 +1,8 @@
-import { syncRequestedHttp, syncRequestedOci } from "@charthouse/contracts";
+import { syncRequestedHttp, syncRequestedOci, type MessagePublisher } from "@charthouse/contracts";
 import type { RequestedSync } from "@charthouse/db";
-import type { Publisher } from "@charthouse/messaging";
 
 /** Publishes sync requests to the fetcher of each registry's kind; returns how many went out. */
-export async function publishSyncRequests(publisher: Publisher, requests: readonly RequestedSync[]): Promise<number> {
+export async function publishSyncRequests(publisher: Pick<MessagePublisher, "publishMany">, requests: readonly RequestedSync[]): Promise<number> {
   const toPayload = (r: RequestedSync) => ({
     registryId: r.registryId,
     syncRunId: r.syncRunId,

@@ -1,6 +1,6 @@
 import type { SyncRunRepository } from "@charthouse/db";
+import type { MessagePublisher } from "@charthouse/contracts";
 import type { Logger } from "@charthouse/logging";
-import type { Publisher } from "@charthouse/messaging";
 import { publishSyncRequests } from "./publish_sync_requests.ts";
 import { recoverVersions, type RecoverableVersions, type VersionRecoveryOptions } from "./version_recovery.ts";
 
@@ -8,8 +8,8 @@ import { recoverVersions, type RecoverableVersions, type VersionRecoveryOptions 
 export interface SchedulerLoopDependencies {
   syncRuns: Pick<SyncRunRepository, "claimDue" | "findStalled">;
   versions: RecoverableVersions;
-  publisher: Publisher;
-  log: Logger;
+  publisher: MessagePublisher;
+  log: Pick<Logger, "debug" | "info" | "warn" | "error">;
 }
 
 /** Options of the scheduler loop. */
@@ -68,6 +68,8 @@ export function startSchedulerLoop(deps: SchedulerLoopDependencies, options: Sch
       } catch (err) {
         log.error({ error: err instanceof Error ? err.message : String(err) }, "Scheduler tick failed; trying again next tick");
       }
+      // stop() during a tick finds no pause to cut short: the loop must not start one.
+      if (stopped) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.tickMs);
         wake = () => {

@@ -1,7 +1,5 @@
-import { queueReopenedVersions, retryableErrorCodes } from "@charthouse/catalog";
-import { chartDownloaded } from "@charthouse/contracts";
-import type { ReopenedVersion, StuckVersion } from "@charthouse/db";
-import type { Publisher } from "@charthouse/messaging";
+import { queueReopenedVersions, retryableErrorCodes, type ReopenedVersion, type StuckVersion } from "@charthouse/catalog";
+import { chartDownloaded, type MessagePublisher } from "@charthouse/contracts";
 
 /** The version queries recovery needs (ChartVersionRepository has them). */
 export interface RecoverableVersions {
@@ -36,7 +34,7 @@ export interface VersionRecoveryPass {
  */
 export async function recoverVersions(
   versions: RecoverableVersions,
-  publisher: Publisher,
+  publisher: MessagePublisher,
   options: VersionRecoveryOptions,
 ): Promise<VersionRecoveryPass> {
   const stuck = await versions.claimStuck({ olderThanSeconds: options.stuckAfterSeconds, limit: options.batch });

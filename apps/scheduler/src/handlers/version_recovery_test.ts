@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { ReopenedVersion, StuckVersion } from "@charthouse/db";
-import { Publisher, type JetStreamClient } from "@charthouse/messaging";
+import type { ReopenedVersion, StuckVersion } from "@charthouse/catalog";
 import { describe, expect, it } from "vitest";
 import { retryableErrorCodes } from "@charthouse/catalog";
+import { RecordingPublisher } from "@charthouse/testing";
 import { recoverVersions, type RecoverableVersions } from "./version_recovery.ts";
 
 const registryId = randomUUID();
@@ -23,18 +23,6 @@ function version(state: "discovered" | "downloaded", requeues = 0): StuckVersion
   };
 }
 
-/** A publisher that records subject and message id of everything it publishes. */
-function recordingPublisher(): { publisher: Publisher; published: { subject: string; msgId: string }[] } {
-  const published: { subject: string; msgId: string }[] = [];
-  const js = {
-    publish: (subject: string, _data: Uint8Array, options: { msgID: string }) => {
-      published.push({ subject, msgId: options.msgID });
-      return Promise.resolve({ seq: published.length, duplicate: false, stream: "X" });
-    },
-  };
-  return { publisher: new Publisher(js as unknown as JetStreamClient), published };
-}
-
 describe("recoverVersions()", () => {
   it("re-opens stuck downloads under a new round, announces stuck extractions again, and retries failed versions", async () => {
     const stuckDownload = version("discovered");
@@ -52,17 +40,44 @@ describe("recoverVersions()", () => {
         return Promise.resolve([failed]);
       },
     };
-    const { publisher, published } = recordingPublisher();
+    const publisher = new RecordingPublisher();
     const pass = await recoverVersions(versions, publisher, { stuckAfterSeconds: 900, failedRetryAfterSeconds: 3600, batch: 100 });
 
     expect(pass).toEqual({ republished: 2, retried: 1 });
     expect(asked.reopened).toEqual([[stuckDownload.id]]);
     expect(asked.codes).toEqual(retryableErrorCodes);
-    expect(published).toEqual([
-      { subject: "chart.download.requested.v1", msgId: `${stuckDownload.id}:download:${digest}:1` },
-      { subject: "chart.downloaded.v1", msgId: `${stuckExtraction.id}:downloaded:${digest}` },
-      { subject: "chart.download.requested.v1", msgId: `${failed.id}:download:${digest}:3` },
+    expect(publisher.published.map(({ subject, messageId }) => ({ subject, messageId }))).toEqual([
+      { subject: "chart.download.requested.v1", messageId: `${stuckDownload.id}:download:${digest}:1` },
+      { subject: "chart.downloaded.v1", messageId: `${stuckExtraction.id}:downloaded:${digest}` },
+      { subject: "chart.download.requested.v1", messageId: `${failed.id}:download:${digest}:3` },
     ]);
+  });
+
+  it("publishes nothing for a stuck extraction with no archive recorded, or a re-opened version with nowhere to download from", async () => {
+    const noArchive: StuckVersion = { ...version("downloaded"), archiveSha256: null, size: null };
+    const noUrl: ReopenedVersion = { ...version("discovered"), downloadUrl: null };
+    const versions: RecoverableVersions = {
+      claimStuck: () => Promise.resolve([noArchive]),
+      reopen: (ids) => Promise.resolve(ids.length === 0 ? [] : [noUrl]),
+      reopenRetryable: () => Promise.resolve([noUrl]),
+    };
+    const publisher = new RecordingPublisher();
+    const pass = await recoverVersions(versions, publisher, { stuckAfterSeconds: 900, failedRetryAfterSeconds: 3600, batch: 100 });
+    expect(pass).toEqual({ republished: 0, retried: 0 });
+    expect(publisher.published).toEqual([]);
+  });
+
+  it("fails the pass when the broker refuses the messages, so the loop logs it and tries again", async () => {
+    const versions: RecoverableVersions = {
+      claimStuck: () => Promise.resolve([version("downloaded")]),
+      reopen: () => Promise.resolve([]),
+      reopenRetryable: () => Promise.resolve([]),
+    };
+    const publisher = new RecordingPublisher();
+    publisher.failing = true;
+    await expect(
+      recoverVersions(versions, publisher, { stuckAfterSeconds: 900, failedRetryAfterSeconds: 3600, batch: 100 }),
+    ).rejects.toThrow("Cannot publish chart.downloaded.v1");
   });
 
   it("never retries what the registry said for good", () => {
