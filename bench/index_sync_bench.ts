@@ -7,9 +7,9 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { mergeIndexes } from "@charthouse/registry-http";
 import { helmBinary, helmEnvironment, makeHelmHome, makeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
+import { mergeIndexes } from "./merge_indexes.ts";
 
 const run = promisify(execFile);
 const dataDir = new URL("../../shared/data/indexes/", import.meta.url).pathname;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { CharthouseError } from "@charthouse/errors";
 import { createHostBreakers, HostCircuitOpenError, type HostBreakers } from "./host_circuit_breakers.ts";
-import { startLocalTestServer, type LocalTestServer } from "./local_test_server.ts";
+import { startLocalTestServer, type LocalTestServer } from "./local_test_server_test_support.ts";
 import { closeRegistryAgents } from "./registry_agents.ts";
 import { registryRequest } from "./registry_request.ts";
 import type { RegistryRequestOptions } from "./registry_stream.ts";

@@ -7,7 +7,7 @@ import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { errorCodes, toStoredError } from "@charthouse/errors";
 import { rejectionOf } from "@charthouse/testing";
-import { useLocalTestServers } from "./local_test_server.ts";
+import { useLocalTestServers } from "./local_test_server_test_support.ts";
 import { closeRegistryAgents } from "./registry_agents.ts";
 import { registryRequest } from "./registry_request.ts";
 import type { RegistryRequestOptions } from "./registry_stream.ts";

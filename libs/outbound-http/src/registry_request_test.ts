@@ -9,7 +9,7 @@ import {
   toStoredError,
 } from "@charthouse/errors";
 import { rejectionOf } from "@charthouse/testing";
-import { useLocalTestServers, type LocalTestServer } from "./local_test_server.ts";
+import { useLocalTestServers, type LocalTestServer } from "./local_test_server_test_support.ts";
 import { closeRegistryAgents } from "./registry_agents.ts";
 import { registryRequest } from "./registry_request.ts";
 import { registryStream, type RegistryRequestOptions } from "./registry_stream.ts";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { UnavailableError } from "@charthouse/errors";
 import { rejectionOf } from "@charthouse/testing";
-import { useLocalTestServers, type LocalTestServer } from "./local_test_server.ts";
+import { useLocalTestServers, type LocalTestServer } from "./local_test_server_test_support.ts";
 import { closeRegistryAgents } from "./registry_agents.ts";
 import { registryRequest } from "./registry_request.ts";
 import type { RegistryRequestOptions } from "./registry_stream.ts";

@@ -12,6 +12,7 @@ const LIST_MAX = 100;
 export function chartNameProblem(name: string): string | null {
   if (name === "") return "has an empty chart name";
   if (name.includes("/") || name.includes("\\") || name.includes("..")) return `has an invalid chart name ${JSON.stringify(name)}`;
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\u0000-\u001f\u007f]/.test(name)) return `has an invalid chart name ${JSON.stringify(name)}`;
   return null;
 }

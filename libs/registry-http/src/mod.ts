@@ -1,10 +1,8 @@
-/** HTTP chart repositories: the index.yaml request, the fast parser, content hash, chart URLs, version order. */
+/** HTTP chart repositories: the index.yaml request, the fast parser, content hash, chart URLs. */
 export { fetchIndex, type FetchedIndex, type FetchIndexOptions, type IndexValidators } from "./fetch_index.ts";
 export { parseIndex } from "./index_parser.ts";
 export { indexContentHash } from "./index_content_hash.ts";
 export { resolveChartUrl } from "./chart_url.ts";
-export { compareVersionsDesc } from "./version_order.ts";
-export { mergeIndexes } from "./merge_indexes_for_bench.ts";
 export type {
   IndexChartVersion,
   IndexDependency,

@@ -5,15 +5,10 @@
  */
 export { parseOciReference, type OciReference, type ParseOciReferenceOptions } from "./oci_reference.ts";
 export { tagToVersion, versionToTag } from "./tag_version.ts";
-export {
-  createOciClient,
-  type OciClient,
-  type OciClientLimits,
-  type OciClientOptions,
-  type OciListingSource,
-  type OciManifestOptions,
-  type OciSession,
-} from "./oci_client.ts";
+export { createOciClient, type OciClient } from "./oci_client.ts";
+export type { OciClientLimits, OciClientOptions } from "./oci_client_options.ts";
+export type { OciManifestOptions, OciSession } from "./oci_session.ts";
+export type { OciListingSource } from "./repository_listing.ts";
 export type { OciChartManifest } from "./oci_manifest.ts";
 export { InsufficientScopeError } from "./registry_auth.ts";
 export { manifestAccept, ociMediaTypes } from "./media_types.ts";

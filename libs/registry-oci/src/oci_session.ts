@@ -4,31 +4,41 @@ import { displayUrl, registryStream, type RegistryStreamResponse } from "@charth
 import { digestOf, isContentDigest } from "./content_digest.ts";
 import { nextLink } from "./link_header.ts";
 import { manifestAccept } from "./media_types.ts";
-import type { OciClientShared, OciListingSource, OciManifestOptions, OciSession } from "./oci_client.ts";
+import type { OciClientShared } from "./oci_client_shared.ts";
 import { parseOciManifest, type OciChartManifest } from "./oci_manifest.ts";
 import type { OciReference } from "./oci_reference.ts";
 import { SessionAuth, type AuthAttempts } from "./registry_auth.ts";
-import { listRepositories } from "./repository_listing.ts";
+import { listRepositories, type OciListingSource } from "./repository_listing.ts";
 import { distributionErrorCode, parseJsonObject, readBody, readErrorText } from "./response_body.ts";
+import type { SessionTransport, TransportRequest } from "./session_transport.ts";
 import { requestRegistryToken } from "./token_endpoint.ts";
 
-/** How a request signs in. */
-export type TransportAuth =
-  /** The registry's own flow (Basic or Bearer tokens for `scope`). */
-  | { type: "registry"; scope: string; repository: string | null }
-  /** The login as Basic when it is a username and password (Harbor's API), else anonymous. */
-  | { type: "basic" }
-  | { type: "none" };
+/** Options of {@link OciSession.manifest}. */
+export interface OciManifestOptions {
+  /** The tag came from the repository's tag list: a 404 is then `tag_not_found`, not `manifest_unknown`. */
+  listed?: boolean;
+}
 
-/** One request of a session. */
-export interface TransportRequest {
-  method?: "GET" | "HEAD";
-  headers?: Record<string, string>;
-  auth: TransportAuth;
-  maxBytes: number;
-  limitSetting: string;
-  /** Statuses handed back besides 200 (404, ...); 401, 403 and 429 are handled here. */
-  accept?: readonly number[];
+/** Requests to one registry with one credential. */
+export interface OciSession {
+  /** Every tag of a repository (Link paging followed, null tags = [], sorted). null when the repository does not exist (404). */
+  listTags(repository: string): Promise<string[] | null>;
+  /**
+   * Chart repositories under a namespace path ("" = whole registry): Docker Hub's listing API,
+   * Harbor's project repositories API, else /v2/_catalog filtered to the namespace. Throws
+   * `listing_unavailable` when the registry offers no listing.
+   */
+  listRepositories(namespace: string): Promise<{ repositories: string[]; via: OciListingSource }>;
+  /** GETs the manifest of a tag with the right Accept header and verifies its digest. */
+  manifest(repository: string, tag: string, options?: OciManifestOptions): Promise<OciChartManifest>;
+  /** HEADs the manifest: its digest (Docker-Content-Digest), for re-push detection; null on 404. */
+  manifestDigest(repository: string, tag: string): Promise<string | null>;
+  /** The chart's config blob (Chart.yaml as JSON), size-capped and digest-verified. */
+  chartConfig(repository: string, configDigest: string): Promise<Record<string, unknown>>;
+  /** Streams a blob (the chart layer), following redirects without credentials; the caller hashes and verifies. */
+  openBlob(repository: string, digest: string, options: { maxBytes: number; limitSetting: string }): Promise<RegistryStreamResponse>;
+  /** How many times this session's requests waited for a rate-limited host (record `rate_limited` when > 0). */
+  readonly rateLimitWaits: number;
 }
 
 // The distribution spec's repository name: path components joined by "/".
@@ -42,7 +52,7 @@ const maxRateLimitedAnswers = 5;
 const maxListPageBytes = 32 * 1024 * 1024;
 
 /** A session: requests to one registry with one credential (see OciSession). */
-export class OciRegistrySession implements OciSession {
+export class OciRegistrySession implements OciSession, SessionTransport {
   readonly #shared: OciClientShared;
   readonly #reference: OciReference;
   readonly #auth: SessionAuth;

@@ -8,9 +8,10 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { errorCodes, toStoredError } from "@charthouse/errors";
 import { closeRegistryAgents, createHostBreakers } from "@charthouse/outbound-http";
 import { rejectionOf } from "@charthouse/testing";
-import { createOciClient, type OciSession } from "./oci_client.ts";
+import { createOciClient } from "./oci_client.ts";
 import { ociMediaTypes } from "./media_types.ts";
 import { parseOciReference } from "./oci_reference.ts";
+import type { OciSession } from "./oci_session.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, origin: string) => void;
 

@@ -1,9 +1,12 @@
 import { CharthouseError, NotFoundError, TooLargeError, UnauthorizedError, UpstreamError } from "@charthouse/errors";
 import { displayUrl } from "@charthouse/outbound-http";
-import type { OciClientShared, OciListingSource } from "./oci_client.ts";
-import type { OciRegistrySession } from "./oci_session.ts";
+import type { OciClientShared } from "./oci_client_shared.ts";
 import { InsufficientScopeError } from "./registry_auth.ts";
 import { parseJsonObject, readBody, readErrorText } from "./response_body.ts";
+import type { SessionTransport } from "./session_transport.ts";
+
+/** Where a repository listing came from. */
+export type OciListingSource = "catalog" | "docker_hub" | "harbor";
 
 /** A repository listing: full repository names under the registry root, sorted. */
 export interface RepositoryListing {
@@ -20,7 +23,7 @@ const catalogToNamespaceRatio = 10;
  * Lists the repositories under `namespace`: Docker Hub's listing API for Docker Hub, Harbor's
  * project API for a Harbor, else `/v2/_catalog` filtered to the namespace.
  */
-export async function listRepositories(session: OciRegistrySession, shared: OciClientShared, namespace: string): Promise<RepositoryListing> {
+export async function listRepositories(session: SessionTransport, shared: OciClientShared, namespace: string): Promise<RepositoryListing> {
   const reference = session.reference;
   if (reference.dockerHub) return { repositories: await dockerHubRepositories(session, shared, namespace), via: "docker_hub" };
   if (namespace !== "" && (await isHarbor(session, shared))) {
@@ -44,7 +47,7 @@ export async function listRepositories(session: OciRegistrySession, shared: OciC
 }
 
 /** `/v2/_catalog` with Link paging, filtered to the namespace. */
-async function catalogRepositories(session: OciRegistrySession, shared: OciClientShared, namespace: string): Promise<string[]> {
+async function catalogRepositories(session: SessionTransport, shared: OciClientShared, namespace: string): Promise<string[]> {
   const found = new Set<string>();
   const listed = new Set<string>();
   const visited = new Set<string>();
@@ -94,7 +97,7 @@ function catalogRefused(err: unknown): boolean {
 }
 
 /** Docker Hub's `GET /v2/namespaces/{ns}/repositories` (or the older `/v2/repositories/{ns}/`), keeping Helm repositories. */
-async function dockerHubRepositories(session: OciRegistrySession, shared: OciClientShared, namespace: string): Promise<string[]> {
+async function dockerHubRepositories(session: SessionTransport, shared: OciClientShared, namespace: string): Promise<string[]> {
   if (namespace === "" || namespace.includes("/")) {
     throw new CharthouseError("listing_unavailable", `Docker Hub lists only the repositories of one namespace, not of "${namespace || "(the whole registry)"}"`, {
       solution: "Point the URL at a Docker Hub namespace (oci://registry-1.docker.io/NAMESPACE) or at one chart repository (oci://registry-1.docker.io/NAMESPACE/CHART)",
@@ -109,7 +112,7 @@ async function dockerHubRepositories(session: OciRegistrySession, shared: OciCli
   throw new NotFoundError(`Docker Hub has no namespace "${namespace}"`, { solution: "Check the namespace in the URL" });
 }
 
-async function dockerHubPages(session: OciRegistrySession, shared: OciClientShared, first: URL, namespace: string): Promise<string[] | null> {
+async function dockerHubPages(session: SessionTransport, shared: OciClientShared, first: URL, namespace: string): Promise<string[] | null> {
   const found = new Set<string>();
   const visited = new Set<string>();
   let url: URL | undefined = first;
@@ -146,7 +149,7 @@ async function dockerHubPages(session: OciRegistrySession, shared: OciClientShar
 }
 
 /** Whether the registry is a Harbor: `/api/v2.0/systeminfo` answers its JSON (probed once per client). */
-async function isHarbor(session: OciRegistrySession, shared: OciClientShared): Promise<boolean> {
+async function isHarbor(session: SessionTransport, shared: OciClientShared): Promise<boolean> {
   const apiBase = session.reference.apiBase;
   const known = shared.harbor.get(apiBase);
   if (known !== undefined) return known;
@@ -181,7 +184,7 @@ async function isHarbor(session: OciRegistrySession, shared: OciClientShared): P
 }
 
 /** Harbor's `GET /api/v2.0/projects/{project}/repositories` with `page`/`page_size`, followed by Link or X-Total-Count. */
-async function harborRepositories(session: OciRegistrySession, shared: OciClientShared, namespace: string): Promise<string[]> {
+async function harborRepositories(session: SessionTransport, shared: OciClientShared, namespace: string): Promise<string[]> {
   const project = namespace.split("/")[0] ?? namespace;
   const prefix = `${namespace}/`;
   const found = new Set<string>();

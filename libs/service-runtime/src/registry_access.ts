@@ -1,3 +1,5 @@
+// The package's second entry, `@charthouse/service-runtime/registry-access`: only the services that
+// call registries import it, so the others never load @charthouse/cloud-signin and its SDKs.
 import { cachedCloudSignIn, createCloudSignIn } from "@charthouse/cloud-signin";
 import type { Logger } from "@charthouse/logging";
 import { loginAuthorizationHeader, registryLogins, type CloudSignIn, type RegistryLogins, type SealedCredentialRow } from "@charthouse/credentials";

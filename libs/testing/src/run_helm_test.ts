@@ -1,5 +1,4 @@
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { makeChart } from "./make_chart.ts";
 import { startNginx } from "./nginx_server.ts";

@@ -1,76 +1,33 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import type { Credential, Page } from "../api/api_types.ts";
+import type { Credential } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
-import { Empty, ProblemDetails, QueryStates } from "../components/states.tsx";
+import { ListPage } from "../components/list_page.tsx";
+import { usePagedList } from "../components/paged_list.tsx";
+import { Empty, ProblemDetails } from "../components/states.tsx";
 import { relativeTime } from "../format/time_text.ts";
 import { CredentialForm } from "./credential_form.tsx";
 import { credentialKindLabel } from "./credential_kinds.ts";
 
 /** Credentials: list, add (per-kind fields), delete. No secret is ever shown. */
 export function CredentialsPage(): ReactNode {
-  const api = useApi();
-  const [adding, setAdding] = useState(false);
-  const [added, setAdded] = useState<string | null>(null);
-  const credentials = useInfiniteQuery({
-    queryKey: ["credentials", "list"],
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) =>
-      api.getJson<Page<Credential>>(`/credentials?limit=100${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`, signal),
-    getNextPageParam: (last) => last.next_cursor,
-  });
-  const items = credentials.data?.pages.flatMap((p) => p.items) ?? [];
-
+  const credentials = usePagedList<Credential>({ queryKey: ["credentials", "list"], path: "/credentials", pageSize: 100 });
   return (
-    <section aria-labelledby="credentials-title">
-      <div className="page-head">
-        <h1 id="credentials-title">Credentials</h1>
-        {!adding ? (
-          <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Add
-          </button>
-        ) : null}
-      </div>
-      {added ? (
-        <p className="notice" role="status">
-          Added “{added}”. Pick it in a repository’s Credential list.
-        </p>
-      ) : null}
-      {adding ? (
-        <CredentialForm
-          onAdded={(c) => {
-            setAdding(false);
-            setAdded(c.name);
-          }}
-          onCancel={() => setAdding(false)}
-        />
-      ) : null}
-      <QueryStates
-        query={credentials}
-        loading="Loading credentials…"
-        errorTitle="Cannot load credentials"
-        loaded={() =>
-          items.length === 0 ? (
-            <Empty title="No credentials yet">
-              <p>Public repositories need none. Add one for a private registry, then pick it when adding the repository.</p>
-            </Empty>
-          ) : (
-            <>
-              <ul className="credential-list" aria-label="Credentials">
-                {items.map((c) => (
-                  <CredentialRow key={c.id} credential={c} />
-                ))}
-              </ul>
-              {credentials.hasNextPage ? (
-                <button type="button" onClick={() => void credentials.fetchNextPage()}>
-                  Load more credentials
-                </button>
-              ) : null}
-            </>
-          )
-        }
-      />
-    </section>
+    <ListPage
+      id="credentials"
+      title="Credentials"
+      noun="credentials"
+      list={credentials}
+      listClassName="credential-list"
+      empty={
+        <Empty title="No credentials yet">
+          <p>Public repositories need none. Add one for a private registry, then pick it when adding the repository.</p>
+        </Empty>
+      }
+      item={(c) => <CredentialRow key={c.id} credential={c} />}
+      form={(added, cancel) => <CredentialForm onAdded={(c) => added(c.name)} onCancel={cancel} />}
+      addedHint="Pick it in a repository’s Credential list."
+    />
   );
 }
 

@@ -1,11 +1,13 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
-import type { Page, Registry } from "../api/api_types.ts";
+import type { Registry } from "../api/api_types.ts";
 import { useLiveUpdates } from "../api/live_updates.tsx";
 import type { SyncTally } from "../api/sync_tally.ts";
 import { useApi } from "../auth/session.tsx";
-import { Empty, ProblemDetails, QueryStates } from "../components/states.tsx";
+import { ListPage } from "../components/list_page.tsx";
+import { usePagedList } from "../components/paged_list.tsx";
+import { Empty, ProblemDetails } from "../components/states.tsx";
 import { intervalText, relativeTime } from "../format/time_text.ts";
 import { RepositoryForm } from "./repository_form.tsx";
 
@@ -18,77 +20,35 @@ function isActive(registry: Registry): boolean {
 
 /** Repositories: the list with status and progress, errors with their solution, Sync now, Add. */
 export function RepositoriesPage(): ReactNode {
-  const api = useApi();
   const live = useLiveUpdates();
-  const [adding, setAdding] = useState(false);
-  const [added, setAdded] = useState<string | null>(null);
-
-  const registries = useInfiniteQuery({
+  const registries = usePagedList<Registry>({
     queryKey: ["registries", "list"],
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) =>
-      api.getJson<Page<Registry>>(`/registries?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`, signal),
-    getNextPageParam: (last) => last.next_cursor,
+    path: "/registries",
+    pageSize,
     // Events refresh the list; polling covers an API without events and a dropped stream.
-    refetchInterval: (query) => {
-      const active = query.state.data?.pages.some((p) => p.items.some(isActive)) ?? false;
+    refetchInterval: (pages) => {
+      const active = pages?.some((p) => p.items.some(isActive)) ?? false;
       if (!active) return live.state === "live" ? false : 15_000;
       return live.state === "live" ? 10_000 : 1_500;
     },
   });
-  const items = registries.data?.pages.flatMap((p) => p.items) ?? [];
-  const showForm = adding || (registries.isSuccess && items.length === 0);
-
   return (
-    <section aria-labelledby="repositories-title">
-      <div className="page-head">
-        <h1 id="repositories-title">Repositories</h1>
-        {!showForm ? (
-          <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Add
-          </button>
-        ) : null}
-      </div>
-      {added ? (
-        <p className="notice" role="status">
-          Added “{added}”. Its first sync has started.
-        </p>
-      ) : null}
-      {showForm ? (
-        <RepositoryForm
-          onAdded={(registry) => {
-            setAdding(false);
-            setAdded(registry.name);
-          }}
-          onCancel={() => setAdding(false)}
-        />
-      ) : null}
-      <QueryStates
-        query={registries}
-        loading="Loading repositories…"
-        errorTitle="Cannot load repositories"
-        loaded={() =>
-          items.length === 0 ? (
-            <Empty title="No repositories yet">
-              <p>Add an HTTP chart repository (index.yaml) or an OCI registry to start browsing its charts.</p>
-            </Empty>
-          ) : (
-            <>
-              <ul className="registry-list" aria-label="Repositories">
-                {items.map((r) => (
-                  <RegistryCard key={r.id} registry={r} tally={live.tallies.get(r.id)} />
-                ))}
-              </ul>
-              {registries.hasNextPage ? (
-                <button type="button" onClick={() => void registries.fetchNextPage()} disabled={registries.isFetchingNextPage}>
-                  {registries.isFetchingNextPage ? "Loading…" : "Load more repositories"}
-                </button>
-              ) : null}
-            </>
-          )
-        }
-      />
-    </section>
+    <ListPage
+      id="repositories"
+      title="Repositories"
+      noun="repositories"
+      list={registries}
+      listClassName="registry-list"
+      empty={
+        <Empty title="No repositories yet">
+          <p>Add an HTTP chart repository (index.yaml) or an OCI registry to start browsing its charts.</p>
+        </Empty>
+      }
+      item={(r) => <RegistryCard key={r.id} registry={r} tally={live.tallies.get(r.id)} />}
+      form={(added, cancel) => <RepositoryForm onAdded={(registry) => added(registry.name)} onCancel={cancel} />}
+      addedHint="Its first sync has started."
+      formWhenEmpty
+    />
   );
 }
 

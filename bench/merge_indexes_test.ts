@@ -1,10 +1,10 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseIndex } from "./index_parser.ts";
-import { mergeIndexes } from "./merge_indexes_for_bench.ts";
+import { parseIndex } from "@charthouse/registry-http";
+import { mergeIndexes } from "./merge_indexes.ts";
 
-const INDEXES = fileURLToPath(new URL("../../../../shared/data/indexes/", import.meta.url));
+const INDEXES = fileURLToPath(new URL("../../shared/data/indexes/", import.meta.url));
 
 describe("mergeIndexes()", () => {
   it("builds the 17.9 MB, 17,769-version benchmark index with every chart kept apart", () => {
