@@ -1,27 +1,20 @@
 import { ChartVersionRepository } from "@charthouse/db";
 import { ociClientLimits } from "@charthouse/config";
-import { createLogger } from "@charthouse/logging";
 import { createOciClient } from "@charthouse/registry-oci";
-import { registryAccess, runService, startTracing, startWorkerService } from "@charthouse/service-runtime";
-import { Registry as MetricsRegistry } from "prom-client";
+import { loadServiceConfig, runWorker } from "@charthouse/service-runtime";
+import { registryAccess } from "@charthouse/service-runtime/registry-access";
+import { advisoryArchiveLocks } from "./adapters/advisory_archive_locks.ts";
 import { loadChartDownloaderConfig } from "./config.ts";
+import { archiveOpener } from "./handlers/archive_source.ts";
 import { downloadChartHandler } from "./handlers/download_chart.ts";
 import { retryFailuresOnHost } from "./handlers/retry_host_failures.ts";
 
-const config = loadChartDownloaderConfig();
-const log = createLogger("chart-downloader", { level: config.LOG_LEVEL });
-const tracing = await startTracing("chart-downloader", { log });
+const config = loadServiceConfig("chart-downloader", loadChartDownloaderConfig);
 
-runService(log, async () => {
-  // The /metrics registry: open circuit breakers by host, and the consumer's counters.
-  const metrics = new MetricsRegistry();
+await runWorker("chart-downloader", config, ({ log, metrics }) => {
+  // Open circuit breakers by host go on the service's /metrics, beside the consumer's counters.
   const access = registryAccess(config, { log, metrics });
-  const service = await startWorkerService({
-    service: "chart-downloader",
-    settings: config,
-    log,
-    durable: "chart-downloader",
-    metrics,
+  return {
     createHandler: ({ db, archives, publisher }) => {
       const versions = new ChartVersionRepository(db);
       access.onCircuitClosed((origin) => {
@@ -30,24 +23,18 @@ runService(log, async () => {
         });
       });
       return downloadChartHandler({
-        db,
         versions,
         archives,
         publisher,
-        sources: {
+        locks: advisoryArchiveLocks(db),
+        archiveOpener: archiveOpener({
           access,
           oci: createOciClient({ access, limits: ociClientLimits(config) }),
           plainHttpHosts: config.CHARTHOUSE_OCI_PLAIN_HTTP_HOSTS,
           maxArchiveBytes: config.CHARTHOUSE_MAX_ARCHIVE_BYTES,
-        },
+        }),
       });
     },
-  });
-  return {
-    async stop() {
-      await service.stop();
-      await access.close();
-      await tracing.shutdown();
-    },
+    close: () => access.close(),
   };
 });

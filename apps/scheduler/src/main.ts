@@ -1,12 +1,12 @@
 import { ArchiveReferences, ChartVersionRepository, purgeVersionTombstones, SyncRunRepository } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
-import { openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
+import { loadServiceConfig, openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
 import { loadSchedulerConfig } from "./config.ts";
 import { startSchedulerLoop } from "./handlers/scheduler_loop.ts";
 import { startStorageSweep, storageSweepMetrics } from "./handlers/archive_sweep.ts";
 import { Registry as MetricsRegistry } from "prom-client";
 
-const config = loadSchedulerConfig();
+const config = loadServiceConfig("scheduler", loadSchedulerConfig);
 const log = createLogger("scheduler", { level: config.LOG_LEVEL });
 const tracing = await startTracing("scheduler", { log });
 

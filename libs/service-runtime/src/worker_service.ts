@@ -1,5 +1,5 @@
 import { streams } from "@charthouse/contracts";
-import { createSqlClient, waitForSchema, type SqlClient } from "@charthouse/db";
+import { createSqlClient, pingDatabase, waitForSchema, type SqlClient } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 import {
   ArchiveStore,
@@ -44,8 +44,8 @@ export interface WorkerSettings {
 
 /**
  * Opens Postgres and NATS (provisioning every stream and the archive bucket). Without a client
- * of the caller's (registry-api brings its TypeORM one, and migrates), it waits until the schema
- * is current and uses a plain pg pool.
+ * of the caller's (registry-api brings its own, after migrating), it waits until the schema is
+ * current and opens a plain pg pool.
  */
 export async function openConnections(
   service: string,
@@ -78,9 +78,7 @@ export async function startHealthEndpoints(
     port: settings.PORT,
     log: connections.log,
     readiness: {
-      postgres: async () => {
-        await connections.db.query("SELECT 1");
-      },
+      postgres: () => pingDatabase(connections.db),
       nats: async () => {
         if (connections.nats.isClosed()) throw new Error("NATS connection closed");
         // While the client reconnects, a flush would wait for the server to come back.
