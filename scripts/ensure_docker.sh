@@ -26,8 +26,12 @@ for pkg in "${!wanted[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "ensure_docker: installing ${missing[*]}" >&2
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  if ! { "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >"$cache/apt.log" 2>&1; then
+    echo "ensure_docker: apt-get failed; the end of its output ($cache/apt.log):" >&2
+    tail -20 "$cache/apt.log" >&2
+    exit 1
+  fi
 fi
 
 if ! timeout 10 docker info >/dev/null 2>&1; then

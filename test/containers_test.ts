@@ -43,10 +43,9 @@ function stack(): ComposeProject {
   return project;
 }
 
-// Opt-in (CHARTHOUSE_CONTAINER_TESTS=1) until it is reliable on a loaded 2-core machine: runs
-// there passed, but under a load average near 30 the Postgres container's backends died of
-// SIGPIPE ("server process ... was terminated by signal 13") and every connection was reset.
-const enabled = process.env["CHARTHOUSE_CONTAINER_TESTS"] === "1";
+// npm test runs this file after scripts/ensure_docker.sh; CHARTHOUSE_CONTAINER_TESTS=0 skips it.
+// Postgres runs with jit=off (docker-compose.yml): with JIT, backends died of SIGPIPE under load.
+const enabled = process.env["CHARTHOUSE_CONTAINER_TESTS"] !== "0";
 
 describe.skipIf(!enabled)("the compose stack in real containers", () => {
   beforeAll(async () => {
