@@ -6,6 +6,9 @@ import { ApiProblem } from "../api/api_problem.ts";
 import type { Chart, ChartVersionDetail } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
 import { ChartFacts } from "../chart/chart_facts.tsx";
+import { CheckValuesView } from "../chart/check_values_view.tsx";
+import type { ComparePair } from "../chart/compare_pair.ts";
+import { CompareView } from "../chart/compare_view.tsx";
 import { DownloadButton } from "../chart/download_button.tsx";
 import { ReadmeView } from "../chart/readme_view.tsx";
 import { SchemaView } from "../chart/schema_view.tsx";
@@ -15,13 +18,25 @@ import { Empty, ErrorState, Loading } from "../components/states.tsx";
 import { useRegistryNames } from "./use_registry_names.tsx";
 
 const tabs = [
-  { id: "readme", label: "README", file: "readme", has: (d: ChartVersionDetail) => d.has_readme },
-  { id: "values", label: "Values", file: "values", has: (d: ChartVersionDetail) => d.has_values },
-  { id: "schema", label: "Schema", file: "schema", has: (d: ChartVersionDetail) => d.has_schema },
+  { id: "readme", label: "README" },
+  { id: "values", label: "Values" },
+  { id: "schema", label: "Schema" },
+  { id: "compare", label: "Compare with…" },
+  { id: "check", label: "Check my values" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
+type FileTab = Extract<TabId, "readme" | "values" | "schema">;
 
-/** A chart: its versions, and for the chosen one the README, values, schema, Chart.yaml facts and archive. */
+const fileTabs: Record<FileTab, { has: (d: ChartVersionDetail) => boolean; missing: string }> = {
+  readme: { has: (d) => d.has_readme, missing: "This chart version has no README." },
+  values: { has: (d) => d.has_values, missing: "This chart version has no values.yaml." },
+  schema: { has: (d) => d.has_schema, missing: "This chart version has no values.schema.json." },
+};
+
+/**
+ * A chart: its versions, and for the chosen one the README, values, schema, Chart.yaml facts and
+ * archive, a comparison with another version, and a check of the user's values against it.
+ */
 export function ChartPage(): ReactNode {
   const api = useApi();
   const { registryId = "", chartName = "" } = useParams();
@@ -93,6 +108,13 @@ export function ChartPage(): ReactNode {
                 next.set("tab", t);
                 setParams(next, { replace: true });
               }}
+              compared={{ from: params.get("from"), to: params.get("to") }}
+              onCompare={(pair) => {
+                const next = new URLSearchParams(params);
+                next.set("from", pair.from);
+                next.set("to", pair.to);
+                setParams(next, { replace: true });
+              }}
             />
           )}
         </div>
@@ -115,7 +137,14 @@ export function ChartPage(): ReactNode {
   );
 }
 
-function VersionTabs({ detail, tab, onTab }: { detail: ChartVersionDetail; tab: TabId; onTab: (t: TabId) => void }): ReactNode {
+function VersionTabs(props: {
+  detail: ChartVersionDetail;
+  tab: TabId;
+  onTab: (t: TabId) => void;
+  compared: { from: string | null; to: string | null };
+  onCompare: (pair: ComparePair) => void;
+}): ReactNode {
+  const { detail, tab, onTab } = props;
   const refs = useRef(new Map<TabId, HTMLButtonElement>());
   const onKey = (e: KeyboardEvent): void => {
     const index = tabs.findIndex((t) => t.id === tab);
@@ -137,7 +166,7 @@ function VersionTabs({ detail, tab, onTab }: { detail: ChartVersionDetail; tab: 
           {detail.error.solution ? <p>Solution: {detail.error.solution}</p> : null}
         </div>
       ) : null}
-      <div role="tablist" aria-label="Chart files" className="tablist" onKeyDown={onKey}>
+      <div role="tablist" aria-label="Chart version" className="tablist" onKeyDown={onKey}>
         {tabs.map((t) => (
           <button
             key={t.id}
@@ -160,41 +189,54 @@ function VersionTabs({ detail, tab, onTab }: { detail: ChartVersionDetail; tab: 
         .filter((t) => t.id === tab)
         .map((t) => (
           <div key={t.id} role="tabpanel" id={`panel-${t.id}`} aria-labelledby={`tab-${t.id}`} className="tabpanel">
-            <FilePanel detail={detail} file={t.file} present={t.has(detail)} />
+            {t.id === "compare" ? (
+              <CompareView
+                registryId={detail.registry_id}
+                chart={detail.chart}
+                selected={detail.version}
+                chosen={props.compared}
+                onChoose={props.onCompare}
+              />
+            ) : t.id === "check" ? (
+              detail.state === "ready" ? (
+                <CheckValuesView registryId={detail.registry_id} chart={detail.chart} version={detail.version} />
+              ) : (
+                <NotReady detail={detail} />
+              )
+            ) : (
+              <FilePanel detail={detail} file={t.id} />
+            )}
           </div>
         ))}
     </section>
   );
 }
 
-const missing: Record<TabId, string> = {
-  readme: "This chart version has no README.",
-  values: "This chart version has no values.yaml.",
-  schema: "This chart version has no values.schema.json.",
-};
-
-function FilePanel({ detail, file, present }: { detail: ChartVersionDetail; file: TabId; present: boolean }): ReactNode {
+function FilePanel({ detail, file }: { detail: ChartVersionDetail; file: FileTab }): ReactNode {
   const api = useApi();
   const ready = detail.state === "ready";
+  const present = fileTabs[file].has(detail);
   const content = useQuery({
     queryKey: ["file", detail.registry_id, detail.chart, detail.version, file],
     queryFn: ({ signal }) => api.getText(`${versionPath(detail.registry_id, detail.chart, detail.version)}/${file}`, signal),
     enabled: ready && present,
     staleTime: Infinity,
   });
-  if (!ready) {
-    return (
-      <Empty title={detail.state === "failed" ? "This version could not be read" : "Not extracted yet"}>
-        <p>
-          Version {detail.version} is <strong>{detail.state}</strong>; its files appear once it is downloaded and read.
-        </p>
-      </Empty>
-    );
-  }
-  if (!present) return <Empty title={missing[file]} />;
+  if (!ready) return <NotReady detail={detail} />;
+  if (!present) return <Empty title={fileTabs[file].missing} />;
   if (content.isPending) return <Loading label={`Loading ${file}…`} />;
   if (content.isError) return <ErrorState error={content.error} title={`Cannot load the ${file}`} onRetry={() => void content.refetch()} />;
   if (file === "readme") return <ReadmeView markdown={content.data} />;
   if (file === "values") return <ValuesView text={content.data} />;
   return <SchemaView text={content.data} />;
+}
+
+function NotReady({ detail }: { detail: ChartVersionDetail }): ReactNode {
+  return (
+    <Empty title={detail.state === "failed" ? "This version could not be read" : "Not extracted yet"}>
+      <p>
+        Version {detail.version} is <strong>{detail.state}</strong>; its files appear once it is downloaded and read.
+      </p>
+    </Empty>
+  );
 }
