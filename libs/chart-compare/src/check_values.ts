@@ -1,4 +1,4 @@
-import type { ComparedVersion } from "./compared_version.ts";
+import { type ComparedVersion, readComparedVersion } from "./compared_version.ts";
 import { helmSchemaErrors, type SchemaError } from "./helm_schema_errors.ts";
 import { mergeValues } from "./merge_values.ts";
 import { isValuesMap, parseValuesYaml } from "./parse_values_yaml.ts";
@@ -31,11 +31,7 @@ export interface CheckValuesOptions {
  */
 export function checkValues(userValuesYaml: string, chart: ComparedVersion, options: CheckValuesOptions = {}): ValuesCheck {
   const user = parseValuesYaml(userValuesYaml, "the values file", options.userLimits ?? userValuesLimits);
-  const defaults = parseValuesYaml(
-    chart.values ?? "",
-    `values.yaml of version ${JSON.stringify(chart.version)}`,
-    options.chartLimits ?? chartValuesLimits,
-  );
+  const defaults = readComparedVersion(chart, options.chartLimits ?? chartValuesLimits).values;
   const unknown = unknownKeys(user, defaults, { schema: chart.valuesSchema, subcharts: subchartNames(chart.chartYaml) });
   if (chart.valuesSchema === null || chart.valuesSchema === undefined) return { unknown_keys: unknown, schema_errors: [] };
   const compiled = compileValuesSchema(chart.valuesSchema);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ComparedVersion } from "./compared_version.ts";
+import { readComparedVersion, type ComparedVersion } from "./compared_version.ts";
 import { compareVersions } from "./compare_versions.ts";
 
 const v1: ComparedVersion = {
@@ -85,5 +85,14 @@ describe("compareVersions()", () => {
     expect(back.values.added).toEqual([{ path: "legacy.enabled", new: true }]);
     expect(back.images.changed).toEqual([{ repository: "nginx", old: "1.27", new: "1.25" }]);
     expect(back.changelog).toEqual([{ version: "2.0.0", kind: "changed", description: "nginx 1.27" }]);
+  });
+
+  it("uses the values a caller already read instead of parsing them again", () => {
+    const read = (version: ComparedVersion): ComparedVersion => ({ ...version, read: readComparedVersion(version) });
+    const expected = compareVersions(v1, v2, { chart: "web" });
+    expect(compareVersions(read(v1), read(v2), { chart: "web" })).toEqual(expected);
+    // Text that would not parse is not looked at once the version carries what was read of it.
+    const unparsable = { ...read(v2), values: "image: [unclosed" };
+    expect(compareVersions(read(v1), unparsable, { chart: "web" }).values).toEqual(expected.values);
   });
 });
