@@ -43,3 +43,4 @@ export { SyncRunReads, type SyncRunRow } from "./sync_run_reads.ts";
 export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_target_reads.ts";
 export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";
+export { VersionMetadataReads, type ComparableVersionRow, type StoredVersionMetadata } from "./version_metadata_reads.ts";
