@@ -3,3 +3,4 @@
  * web UI and the tests read. Types only, so the browser bundle gets nothing from here.
  */
 export type * from "./api_json.ts";
+export type * from "./compare_json.ts";
