@@ -15,32 +15,20 @@ export function ValuesChanges({ values }: { values: VersionComparison["values"] 
   const shown = showAll ? rows : rows.slice(0, firstRows);
   return (
     <>
-      <div className="table-scroll">
-        <table className="diff-table" data-testid="values-changes">
-          <thead>
-            <tr>
-              <th scope="col">Path</th>
-              <th scope="col">Change</th>
-              <th scope="col">Old</th>
-              <th scope="col">New</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((row) => (
-              <tr key={`${row.mark}:${row.path}`} className={`diff-${row.mark}`} data-testid="values-change" data-path={row.path}>
-                <td>
-                  <code>{row.path}</code>
-                </td>
-                <td>
-                  <Mark mark={row.mark} />
-                </td>
-                <td>{row.mark === "added" ? null : <ValueCell value={row.old} />}</td>
-                <td>{row.mark === "removed" ? null : <ValueCell value={row.new} />}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DiffTable testId="values-changes" columns={["Path", "Change", "Old", "New"]}>
+        {shown.map((row) => (
+          <tr key={`${row.mark}:${row.path}`} className={`diff-${row.mark}`} data-testid="values-change" data-path={row.path}>
+            <td>
+              <code>{row.path}</code>
+            </td>
+            <td>
+              <Mark mark={row.mark} />
+            </td>
+            <td>{row.mark === "added" ? null : <ValueCell value={row.old} />}</td>
+            <td>{row.mark === "removed" ? null : <ValueCell value={row.new} />}</td>
+          </tr>
+        ))}
+      </DiffTable>
       {shown.length < rows.length ? (
         <button type="button" onClick={() => setShowAll(true)}>
           Show all {rows.length} changes
@@ -59,34 +47,21 @@ export function SchemaChanges({ schema }: { schema: VersionComparison["schema"] 
   ];
   if (rows.length === 0) return <NoChanges />;
   return (
-    <div className="table-scroll">
-      <table className="diff-table" data-testid="schema-changes">
-        <thead>
-          <tr>
-            <th scope="col">Property</th>
-            <th scope="col">Change</th>
-            <th scope="col">Keyword</th>
-            <th scope="col">Old</th>
-            <th scope="col">New</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={`${row.mark}:${row.path}:${row.field ?? ""}`} className={`diff-${row.mark}`} data-testid="schema-change" data-path={row.path}>
-              <td>
-                <code>{row.path === "" ? "(root)" : row.path}</code>
-              </td>
-              <td>
-                <Mark mark={row.mark} />
-              </td>
-              <td>{row.field ? <code>{row.field}</code> : null}</td>
-              <td>{row.field ? <ValueCell value={row.old} nullIsAbsent /> : null}</td>
-              <td>{row.field ? <ValueCell value={row.new} nullIsAbsent /> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DiffTable testId="schema-changes" columns={["Property", "Change", "Keyword", "Old", "New"]}>
+      {rows.map((row) => (
+        <tr key={`${row.mark}:${row.path}:${row.field ?? ""}`} className={`diff-${row.mark}`} data-testid="schema-change" data-path={row.path}>
+          <td>
+            <code>{row.path === "" ? "(root)" : row.path}</code>
+          </td>
+          <td>
+            <Mark mark={row.mark} />
+          </td>
+          <td>{row.field ? <code>{row.field}</code> : null}</td>
+          <td>{row.field ? <ValueCell value={row.old} nullIsAbsent /> : null}</td>
+          <td>{row.field ? <ValueCell value={row.new} nullIsAbsent /> : null}</td>
+        </tr>
+      ))}
+    </DiffTable>
   );
 }
 
@@ -102,60 +77,38 @@ export function ChartYamlChanges({ chartYaml }: { chartYaml: VersionComparison["
   return (
     <>
       {chartYaml.changed.length > 0 ? (
-        <div className="table-scroll">
-          <table className="diff-table" data-testid="chart-yaml-changes">
-            <thead>
-              <tr>
-                <th scope="col">Field</th>
-                <th scope="col">Old</th>
-                <th scope="col">New</th>
-              </tr>
-            </thead>
-            <tbody>
-              {chartYaml.changed.map((c) => (
-                <tr key={c.field} data-testid="chart-yaml-change">
-                  <td>
-                    <code>{c.field}</code>
-                  </td>
-                  <td>
-                    <ValueCell value={c.old} nullIsAbsent />
-                  </td>
-                  <td>
-                    <ValueCell value={c.new} nullIsAbsent />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DiffTable testId="chart-yaml-changes" columns={["Field", "Old", "New"]}>
+          {chartYaml.changed.map((c) => (
+            <tr key={c.field} data-testid="chart-yaml-change">
+              <td>
+                <code>{c.field}</code>
+              </td>
+              <td>
+                <ValueCell value={c.old} nullIsAbsent />
+              </td>
+              <td>
+                <ValueCell value={c.new} nullIsAbsent />
+              </td>
+            </tr>
+          ))}
+        </DiffTable>
       ) : null}
       {depRows.length > 0 ? (
         <>
           <h4>Dependencies</h4>
-          <div className="table-scroll">
-            <table className="diff-table" data-testid="dependency-changes">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {depRows.map((d) => (
-                  <tr key={`${d.mark}:${d.name}`} className={`diff-${d.mark}`} data-testid="dependency-change">
-                    <td>
-                      <code>{d.name}</code>
-                    </td>
-                    <td>
-                      <Mark mark={d.mark} />
-                    </td>
-                    <td>{d.details}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DiffTable testId="dependency-changes" columns={["Name", "Change", "Details"]}>
+            {depRows.map((d) => (
+              <tr key={`${d.mark}:${d.name}`} className={`diff-${d.mark}`} data-testid="dependency-change">
+                <td>
+                  <code>{d.name}</code>
+                </td>
+                <td>
+                  <Mark mark={d.mark} />
+                </td>
+                <td>{d.details}</td>
+              </tr>
+            ))}
+          </DiffTable>
         </>
       ) : null}
     </>
@@ -207,26 +160,15 @@ export function ImageChanges({ images, from, to }: { images: VersionComparison["
 export function Changelog({ entries }: { entries: VersionComparison["changelog"] }): ReactNode {
   if (entries.length === 0) return <p className="muted">No changelog entries (the artifacthub.io/changes annotation) between these versions.</p>;
   return (
-    <div className="table-scroll">
-      <table className="diff-table" data-testid="changelog">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e, i) => (
-            <tr key={`${e.version}:${i}`} data-testid="changelog-entry">
-              <td className="version-name">{e.version}</td>
-              <td>{e.kind ? <span className={`badge change-${e.kind}`}>{e.kind}</span> : null}</td>
-              <td>{e.description}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DiffTable testId="changelog" columns={["Version", "Kind", "Change"]}>
+      {entries.map((e, i) => (
+        <tr key={`${e.version}:${i}`} data-testid="changelog-entry">
+          <td className="version-name">{e.version}</td>
+          <td>{e.kind ? <span className={`badge change-${e.kind}`}>{e.kind}</span> : null}</td>
+          <td>{e.description}</td>
+        </tr>
+      ))}
+    </DiffTable>
   );
 }
 
@@ -245,6 +187,25 @@ function ImageList({ title, images }: { title: string; images: string[] }): Reac
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+function DiffTable({ testId, columns, children }: { testId: string; columns: string[]; children: ReactNode }): ReactNode {
+  return (
+    <div className="table-scroll">
+      <table className="diff-table" data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }
