@@ -12,10 +12,12 @@ const pageSize = 25;
 export function VersionsList(props: { registryId: string; chart: string; selected: string | null; total: number }): ReactNode {
   const api = useApi();
   const [params] = useSearchParams();
-  // Keeps the open tab (README, Values, Schema) when another version is picked.
+  // Keeps the open tab when another version is picked; a comparison starts again from that version.
   const linkTo = (version: string): string => {
     const next = new URLSearchParams(params);
     next.set("version", version);
+    next.delete("from");
+    next.delete("to");
     return `?${next.toString()}`;
   };
   // Cursors of the pages before the current one, so Previous needs no extra request.
