@@ -126,6 +126,17 @@ const table: Record<string, Entry> = {
     ok: 200,
     calls: (f) => [{ path: version(f, "/archive"), otherOrganization: "not_found" }],
   },
+  "GET /registries/:id/charts/:name/compare": {
+    needs: "read",
+    ok: 200,
+    calls: (f) => [{ path: `/registries/${f.registryId}/charts/${f.chart}/compare?from=${f.version}&to=${f.version}`, otherOrganization: "not_found" }],
+  },
+  // A POST that only reads: the read scope is enough.
+  "POST /registries/:id/charts/:name/versions/:version/check-values": {
+    needs: "read",
+    ok: 200,
+    calls: (f) => [{ path: version(f, "/check-values"), body: { values: "note: mine\n" }, otherOrganization: "not_found" }],
+  },
   "GET /tokens": { needs: "admin", ok: 200, calls: () => [{ path: "/tokens", otherOrganization: own(200) }] },
   "POST /tokens": { needs: "admin", ok: 201, calls: () => [{ path: "/tokens", body: { name: `made-${tag}`, scopes: ["read"] }, otherOrganization: own(201) }] },
   "GET /tokens/:id": { needs: "admin", ok: 200, calls: (f) => [{ path: `/tokens/${f.tokenId}`, otherOrganization: "not_found" }] },

@@ -9,6 +9,7 @@ import {
   RegistryRepository,
   SyncRunReads,
   SyncRunRepository,
+  VersionMetadataReads,
   type SqlClient,
 } from "@charthouse/db";
 
@@ -24,6 +25,7 @@ export interface ApiRepositories {
   chartVersions: ChartVersionRepository;
   deadLetterTargets: DeadLetterTargetReads;
   gauges: DomainGaugeReads;
+  versionMetadata: VersionMetadataReads;
 }
 
 /** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
@@ -39,5 +41,6 @@ export function createApiRepositories(sql: SqlClient): ApiRepositories {
     chartVersions: new ChartVersionRepository(sql),
     deadLetterTargets: new DeadLetterTargetReads(sql),
     gauges: new DomainGaugeReads(sql),
+    versionMetadata: new VersionMetadataReads(sql),
   };
 }

@@ -48,12 +48,14 @@ export function authenticate(tokens: ApiTokenRepository, log: Logger): RequestHa
 }
 
 /**
- * Middleware every authenticated route passes: reads (GET, HEAD) need `read`, changes need
- * `write` (see token_scopes.ts for what implies what). A token without it gets 403 forbidden.
+ * Middleware every authenticated route passes: reads (GET, HEAD, and the POSTs whose path is in
+ * `readingPosts`, which change nothing) need `read`, changes need `write` (see token_scopes.ts for
+ * what implies what). A token without it gets 403 forbidden.
  */
-export function requireScopeFor(): RequestHandler {
+export function requireScopeFor(readingPosts: readonly RegExp[] = []): RequestHandler {
   return (req, res, next) => {
-    assertScope(res, req.method === "GET" || req.method === "HEAD" ? "read" : "write", `${req.method} requests`);
+    const reads = req.method === "GET" || req.method === "HEAD" || (req.method === "POST" && readingPosts.some((path) => path.test(req.path)));
+    assertScope(res, reads ? "read" : "write", `${req.method} requests`);
     next();
   };
 }

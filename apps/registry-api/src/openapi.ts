@@ -1,4 +1,5 @@
 import { adminPaths, adminSchemas } from "./openapi_admin.ts";
+import { comparePaths, compareSchemas } from "./openapi_compare.ts";
 import {
   errors,
   idParam,
@@ -244,6 +245,7 @@ const schemas: Record<string, SchemaObject> = {
   OrganizationCreate: object({ name: registryName, token_name: { ...registryName, description: "Name of the first token (default admin)" } }, ["name"]),
   OrganizationCreated: object({ organization: ref("Organization"), token: ref("TokenCreated") }),
   ...adminSchemas,
+  ...compareSchemas,
 };
 
 const versionParams = [idParam("registry"), nameParam, versionParam];
@@ -280,6 +282,7 @@ const paths: Record<string, Record<string, OperationObject>> = {
     ),
   },
   ...adminPaths,
+  ...comparePaths,
   "/organizations/current": {
     get: op("getCurrentOrganization", "The organisation of the calling token", "organizations", { 200: { description: "The organisation", content: json(ref("Organization")) } }),
   },
@@ -393,7 +396,7 @@ const paths: Record<string, Record<string, OperationObject>> = {
       {
         200: {
           description:
-            "text/event-stream. `event:` registry.sync.started, registry.sync.finished (data: organization_id, registry_id, sync_run_id, outcome, versions_added, versions_removed, error, at), chart.version.discovered, chart.version.ready, chart.version.failed, chart.version.removed (data: organization_id, registry_id, version_id, chart, version, error, at); `data:` one line of JSON; `id:` the event's sequence (several discovered/removed events of one chart share one, sent on the last of them). A comment every 15 s keeps the connection alive. When Last-Event-ID cannot be resumed (too old, or unknown) an event stream.reset (data: reason too_old | unknown_event_id | replay_incomplete, last_event_id, detail) says events were missed: reload what you show. A client that reads too slowly is disconnected and resumes with Last-Event-ID.",
+            "text/event-stream. `event:` registry.sync.started, registry.sync.finished (data: organization_id, registry_id, sync_run_id, outcome, versions_added, versions_removed, error, at), chart.version.discovered, chart.version.ready, chart.version.failed, chart.version.removed (data: organization_id, registry_id, version_id, chart, version, error, at; chart.version.ready also summary, a VersionSummary or null); `data:` one line of JSON; `id:` the event's sequence (several discovered/removed events of one chart share one, sent on the last of them). A comment every 15 s keeps the connection alive. When Last-Event-ID cannot be resumed (too old, or unknown) an event stream.reset (data: reason too_old | unknown_event_id | replay_incomplete, last_event_id, detail) says events were missed: reload what you show. A client that reads too slowly is disconnected and resumes with Last-Event-ID.",
           content: { "text/event-stream": { schema: str() } },
         },
         503: problem("Too many event streams on this API process (code unavailable); retry after Retry-After"),

@@ -10,6 +10,14 @@ export function jsonRequestBody(): RequestHandler {
   return express.json({ limit: maxRequestBodyBytes, strict: true, type: ["application/json", "application/*+json"] });
 }
 
+/** Media types read as a YAML document's text. */
+export const yamlMediaTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
+
+/** Reads YAML request bodies as text (UTF-8) under the same limit as JSON: larger is a 413 `too_large` problem, unread. */
+export function yamlRequestBody(): RequestHandler {
+  return express.text({ limit: maxRequestBodyBytes, type: yamlMediaTypes, defaultCharset: "utf-8" });
+}
+
 /** Validates a JSON request body against a schema; every field problem is reported in one 422. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {

@@ -1,6 +1,7 @@
 /**
  * The scopes of API tokens and what each implies. They are nested: `admin` ⊇ `write` ⊇ `read`.
- * - `read`: every GET (registries, credentials without secrets, charts, syncs, its organisation).
+ * - `read`: every GET (registries, credentials without secrets, charts, syncs, its organisation),
+ *   and POST .../check-values, which only reads.
  * - `write`: `read`, plus every change (POST, PATCH, DELETE) of registries and credentials.
  * - `admin`: `write`, plus API tokens (`/tokens`); an admin token of the default organisation,
  *   the operator's, also creates organisations.

@@ -33,7 +33,8 @@ export async function getArchiveDigest(db: ApiRepositories, organizationId: stri
   return row.archive_sha256;
 }
 
-function notExtracted(ref: VersionRef, state: ChartVersionState): NotFoundError {
+/** The 404 `not_extracted` of a version that exists but is not ready. */
+export function notExtracted(ref: VersionRef, state: ChartVersionState): NotFoundError {
   return new NotFoundError(`Version "${ref.version}" of chart "${ref.chart}" is ${state}, not ready yet`, {
     code: "not_extracted",
     ...(state === "failed" ? { solution: "The version failed: see its error, then sync the registry again" } : {}),

@@ -86,7 +86,8 @@ export function chartRoutes(context: ApiContext): Router {
   return router;
 }
 
-function versionRef(req: Request): VersionRef {
+/** The version a `.../versions/:version` route names (its registry id checked as a UUID). */
+export function versionRef(req: Request): VersionRef {
   const params = req.params as Record<string, string | undefined>;
   return { registryId: pathId(params["id"], "registry"), chart: params["name"] ?? "", version: params["version"] ?? "" };
 }
