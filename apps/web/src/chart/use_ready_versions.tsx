@@ -11,7 +11,8 @@ const maxPages = 10;
 export function useReadyVersions(registryId: string, chart: string): UseQueryResult<string[]> {
   const api = useApi();
   return useQuery({
-    queryKey: ["versions", registryId, chart, "ready"],
+    // Under the versions list's key, so a version event refreshes the pickers too; an object never equals a page cursor.
+    queryKey: ["versions", registryId, chart, { state: "ready" }],
     queryFn: async ({ signal }) => {
       const ready: string[] = [];
       let cursor: string | null = null;
