@@ -1,4 +1,4 @@
-import { ChartVersionRepository } from "@charthouse/db";
+import { ChartVersionRepository, VersionMetadataReads } from "@charthouse/db";
 import { loadServiceConfig, runWorker } from "@charthouse/service-runtime";
 import { loadMetadataExtractorConfig } from "./config.ts";
 import { extractMetadataHandler } from "./handlers/extract_metadata.ts";
@@ -11,6 +11,7 @@ await runWorker("metadata-extractor", config, ({ metrics }) => ({
     extractMetadataHandler({
       metrics: extractionMetrics(metrics),
       versions: new ChartVersionRepository(db),
+      summaries: new VersionMetadataReads(db),
       archives,
       publisher,
       limits: {

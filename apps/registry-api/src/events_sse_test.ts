@@ -39,6 +39,21 @@ describe("sseFramesOf()", () => {
     );
   });
 
+  it("passes a ready event's summary on, in snake_case", () => {
+    const frames = sseFramesOf("chart.version.ready", 9, {
+      organizationId,
+      registryId,
+      versionId: registryId,
+      chart: "web",
+      version: "2.0.0",
+      error: null,
+      summary: { previousVersion: "1.0.0", valuesAdded: 1, valuesRemoved: 2, valuesChanged: 3, imagesChanged: 1, major: true },
+      at: "2026-11-24T10:00:00.000Z",
+    });
+    const data = JSON.parse(/^data: (.*)$/m.exec(frames)?.[1] ?? "null") as Record<string, unknown>;
+    expect(data["summary"]).toEqual({ previous_version: "1.0.0", values_added: 1, values_removed: 2, values_changed: 3, images_changed: 1, major: true });
+  });
+
   it("fans a chart's versions out as one event each, only the last with the id", () => {
     const frames = sseFramesOf("chart.version.removed", 9, {
       organizationId,

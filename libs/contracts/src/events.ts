@@ -9,6 +9,18 @@ const storedErrorSchema = z.object({
   solution: z.string(),
 });
 
+const count = z.number().int().nonnegative();
+
+/** What a version changed against the previous ready version of its chart by semver (leaf counts). */
+const versionSummarySchema = z.object({
+  previousVersion: z.string(),
+  valuesAdded: count,
+  valuesRemoved: count,
+  valuesChanged: count,
+  imagesChanged: count,
+  major: z.boolean(),
+});
+
 const versionEventSchema = z.object({
   organizationId: z.uuid(),
   registryId: z.uuid(),
@@ -16,6 +28,8 @@ const versionEventSchema = z.object({
   chart: z.string(),
   version: z.string(),
   error: storedErrorSchema.nullable(),
+  /** chart.version.ready only: null for a chart's first ready version, or when it could not be computed. */
+  summary: versionSummarySchema.nullable().optional(),
   at: z.iso.datetime(),
 });
 
@@ -103,6 +117,8 @@ export const liveEvents = [
 
 /** The payload of chart.version.ready/failed events. */
 export type ChartVersionEvent = z.infer<typeof versionEventSchema>;
+/** The summary a chart.version.ready event carries. */
+export type ChartVersionSummary = z.infer<typeof versionSummarySchema>;
 /** The payload of chart.version.discovered/removed events: one chart's versions. */
 export type ChartVersionsEvent = z.infer<typeof chartVersionsEventSchema>;
 /** The payload of registry.sync.* events. */

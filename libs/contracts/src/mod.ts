@@ -15,6 +15,7 @@ export {
   registrySyncFinished,
   registrySyncStarted,
   type ChartVersionEvent,
+  type ChartVersionSummary,
   type ChartVersionsEvent,
   type ChartVersionsEventContract,
   type RegistrySyncEvent,

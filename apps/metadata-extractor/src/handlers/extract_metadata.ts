@@ -1,5 +1,5 @@
 import { readChartArchive, type ChartArchiveLimits } from "@charthouse/chart-archive";
-import { chartDownloaded, chartVersionReady, type ChartDownloaded, type MessagePublisher } from "@charthouse/contracts";
+import { chartDownloaded, chartVersionReady, type ChartDownloaded, type ChartVersionSummary, type MessagePublisher } from "@charthouse/contracts";
 import type { ChartVersionRepository, VersionWork } from "@charthouse/db";
 import { queueReopenedVersions } from "@charthouse/catalog";
 import { InputError } from "@charthouse/errors";
@@ -7,6 +7,7 @@ import type { ArchiveStore, DeliveryContext, MessageHandler } from "@charthouse/
 import { versionFailureHandling } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { ExtractionRecorder } from "./extraction_metrics.ts";
+import { readySummary, type SummaryReads } from "./ready_summary.ts";
 
 /** The version rows the extractor reads and writes (ChartVersionRepository has them). */
 export type ExtractionVersions = Pick<ChartVersionRepository, "work" | "reopen" | "markReady" | "recordRetry" | "markFailed">;
@@ -17,6 +18,8 @@ export type ExtractionArchives = Pick<ArchiveStore, "get">;
 /** What the extractor reads, writes and publishes. */
 export interface ExtractMetadataDependencies {
   versions: ExtractionVersions;
+  /** The chart's other versions, to summarise a new one against the previous (see readySummary). */
+  summaries: SummaryReads;
   archives: ExtractionArchives;
   publisher: MessagePublisher;
   limits: ChartArchiveLimits;
@@ -26,8 +29,9 @@ export interface ExtractMetadataDependencies {
 
 /**
  * Reads Chart.yaml, README, values.yaml and values.schema.json out of a stored archive and
- * makes the version `ready`. An archive that is not a valid chart makes it `failed` at once; one
- * missing from the store sends the version back to be downloaded again.
+ * makes the version `ready`, announcing it with a summary of what it changed against the previous
+ * ready version. An archive that is not a valid chart makes it `failed` at once; one missing from
+ * the store sends the version back to be downloaded again.
  */
 export function extractMetadataHandler(deps: ExtractMetadataDependencies): MessageHandler<z.ZodType<ChartDownloaded>> {
   return {
@@ -63,14 +67,15 @@ export function extractMetadataHandler(deps: ExtractMetadataDependencies): Messa
       if (ready) {
         if (work.discoveredAt !== undefined) deps.metrics?.versionReady((Date.now() - work.discoveredAt.getTime()) / 1000);
         context.log.info({ chart: work.chart, version: work.version }, "Chart version ready");
-        await announceReady(deps, work);
+        const current = { version: work.version, chartYaml: contents.chartYaml, values: contents.values, valuesSchema: contents.valuesSchema };
+        await announceReady(deps, work, await readySummary(deps.summaries, work, current, context.log));
       }
     },
     ...versionFailureHandling(deps),
   };
 }
 
-async function announceReady(deps: ExtractMetadataDependencies, work: VersionWork): Promise<void> {
+async function announceReady(deps: ExtractMetadataDependencies, work: VersionWork, summary: ChartVersionSummary | null): Promise<void> {
   await deps.publisher.publish(chartVersionReady, {
     organizationId: work.registry.organizationId,
     registryId: work.registry.id,
@@ -78,6 +83,7 @@ async function announceReady(deps: ExtractMetadataDependencies, work: VersionWor
     chart: work.chart,
     version: work.version,
     error: null,
+    summary,
     at: new Date().toISOString(),
   });
 }

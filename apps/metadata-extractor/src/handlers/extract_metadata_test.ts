@@ -3,11 +3,12 @@ import { gzipSync } from "node:zlib";
 import type { ReopenedVersion } from "@charthouse/catalog";
 import { defaultChartArchiveLimits } from "@charthouse/chart-archive";
 import type { ChartDownloaded } from "@charthouse/contracts";
-import type { ExtractedMetadata, VersionWork } from "@charthouse/db";
+import type { ExtractedMetadata, StoredVersionMetadata, VersionWork } from "@charthouse/db";
 import { InputError, UpstreamError, type StoredError } from "@charthouse/errors";
 import { createLogger } from "@charthouse/logging";
 import type { DeliveryContext } from "@charthouse/messaging";
 import { RecordingPublisher } from "@charthouse/testing";
+import { pino } from "pino";
 import { pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { extractMetadataHandler } from "./extract_metadata.ts";
@@ -57,7 +58,11 @@ function downloadedOf(work: VersionWork): ChartDownloaded {
  * The handler over in-memory fakes: one version row that moves through its states as Postgres
  * would move it, an archive store holding `archives`, and a recording publisher.
  */
-function fakes(work: VersionWork, archives: Map<string, Uint8Array>, options: { readyMeanwhile?: boolean } = {}) {
+function fakes(
+  work: VersionWork,
+  archives: Map<string, Uint8Array>,
+  options: { readyMeanwhile?: boolean; otherVersions?: StoredVersionMetadata[]; summaryReadsFail?: boolean } = {},
+) {
   const row: VersionWork = { ...work };
   const publisher = new RecordingPublisher();
   const recorded = {
@@ -102,6 +107,15 @@ function fakes(work: VersionWork, archives: Map<string, Uint8Array>, options: { 
         return Promise.resolve();
       },
     },
+    summaries: {
+      comparableVersions: (organizationId, chart) => {
+        if (options.summaryReadsFail) return Promise.reject(new Error("connection terminated"));
+        if (organizationId !== row.registry.organizationId || chart.name !== row.chart) return Promise.resolve([]);
+        const others = (options.otherVersions ?? []).map((v) => ({ id: v.id, version: v.version, state: "ready" as const, archive_sha256: "a", changes: null }));
+        return Promise.resolve([...others, { id: row.id, version: row.version, state: row.state, archive_sha256: sha256, changes: null }]);
+      },
+      metadata: (_organizationId, _chart, ids) => Promise.resolve((options.otherVersions ?? []).filter((v) => ids.includes(v.id))),
+    },
     archives: { get: (name) => Promise.resolve(archives.get(name) ?? null) },
     publisher,
     limits: defaultChartArchiveLimits,
@@ -136,12 +150,48 @@ describe("extractMetadataHandler()", () => {
           chart: "web",
           version: "1.0.0",
           error: null,
+          // The chart's first ready version: nothing to compare it with.
+          summary: null,
           at: expect.any(String) as unknown,
         },
       },
     ]);
     expect(recorded.readySeconds).toHaveLength(1);
     expect(recorded.readySeconds[0]).toBeGreaterThanOrEqual(30);
+  });
+
+  it("announces what the version changed against the previous ready version by semver", async () => {
+    const stored = (version: string, values: string): StoredVersionMetadata => ({
+      id: randomUUID(),
+      version,
+      chart_yaml: { name: "web", version },
+      values_yaml: values,
+      values_schema: null,
+    });
+    const otherVersions = [
+      stored("0.10.0", "replicas: 1\nlegacy: true\nimage: nginx:1.0\n"),
+      stored("0.9.0", "other: 1\n"),
+      stored("2.0.0", "replicas: 3\n"),
+    ];
+    const work = workOf();
+    const { handler, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), { otherVersions });
+    await handler.handle(downloadedOf(work), context);
+    expect(recorded.published[0]?.payload).toMatchObject({
+      version: "1.0.0",
+      summary: { previousVersion: "0.10.0", valuesAdded: 0, valuesRemoved: 2, valuesChanged: 1, imagesChanged: 1, major: true },
+    });
+  });
+
+  it("still makes the version ready and announces it, with summary null, when the summary cannot be computed", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
+    const work = workOf();
+    const { handler, row, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), { summaryReadsFail: true });
+    await handler.handle(downloadedOf(work), { ...context, log });
+    expect(row.state).toBe("ready");
+    expect(recorded.published[0]?.payload).toMatchObject({ version: "1.0.0", summary: null });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("Cannot summarise");
   });
 
   it("re-opens the version and requests its download again when the archive is missing from the store", async () => {
