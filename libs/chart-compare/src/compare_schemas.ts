@@ -47,7 +47,7 @@ export function compareSchemas(fromSchema: unknown, toSchema: unknown): SchemaDi
 }
 
 /** True when a proper ancestor of `path` is in `side` but not in `other`: the change is reported there. */
-function hasAncestorIn(path: string, side: Map<string, unknown>, other: Map<string, unknown>): boolean {
+function hasAncestorIn(path: string, side: ReadonlyMap<string, unknown>, other: ReadonlyMap<string, unknown>): boolean {
   for (const ancestor of ancestorsOf(path, side)) {
     if (!other.has(ancestor)) return true;
   }
@@ -55,7 +55,7 @@ function hasAncestorIn(path: string, side: Map<string, unknown>, other: Map<stri
 }
 
 /** The proper ancestors of `path` among the paths of `side` (a path's ancestors are prefixes of it). */
-function ancestorsOf(path: string, side: Map<string, unknown>): string[] {
+function ancestorsOf(path: string, side: ReadonlyMap<string, unknown>): string[] {
   const ancestors: string[] = [];
   for (let end = path.length - 1; end > 0; end -= 1) {
     const char = path[end];

@@ -2,11 +2,19 @@ import { isValuesMap, type ValuesMap } from "./parse_values_yaml.ts";
 import { appendValuePath } from "./value_path.ts";
 
 /**
+ * Leaves already listed, by parsed values map: values kept by their caller (a cache of versions)
+ * are walked once. Parsed values are never changed, so a listing stays true of its map.
+ */
+const flattened = new WeakMap<ValuesMap, ReadonlyMap<string, unknown>>();
+
+/**
  * The leaves of a values map by dotted path, in document order: scalars, null, lists (one value
  * at their own path, never entered) and empty maps (one path each, so `annotations: {}` counts).
  * Expects a value that went through parseValuesYaml, whose size and depth are bounded.
  */
-export function flattenValues(values: ValuesMap): Map<string, unknown> {
+export function flattenValues(values: ValuesMap): ReadonlyMap<string, unknown> {
+  const known = flattened.get(values);
+  if (known !== undefined) return known;
   const leaves = new Map<string, unknown>();
   // An explicit stack in reverse order keeps document order without recursion.
   const stack: { path: string; value: unknown }[] = [];
@@ -25,5 +33,6 @@ export function flattenValues(values: ValuesMap): Map<string, unknown> {
       leaves.set(next.path, next.value);
     }
   }
+  flattened.set(values, leaves);
   return leaves;
 }

@@ -9,15 +9,23 @@ const maxSchemaDepth = 100;
 const maxSchemaNodes = 200_000;
 
 /**
+ * Walks already made, by parsed schema: a schema kept by its caller (a cache of versions) is walked
+ * once. Parsed schemas are never changed, so a walk stays true of its schema.
+ */
+const walked = new WeakMap<object, ReadonlyMap<string, SchemaNode>>();
+
+/**
  * The property schemas of a JSON schema by dotted values path, in document order; the root is at
  * path "". What it follows, and nothing else: `properties` (a key of the values), `items` when it
  * is one schema (path `list[]`, so `hosts[].name`), and `$ref` to a local `#/$defs/...` or
  * `#/definitions/...` (one level of JSON pointer, followed once per chain so recursive schemas end).
  * `allOf`/`anyOf`/`oneOf`, `patternProperties`, remote references and tuple `items` are not walked.
  */
-export function schemaProperties(schema: unknown, what: string): Map<string, SchemaNode> {
+export function schemaProperties(schema: unknown, what: string): ReadonlyMap<string, SchemaNode> {
+  if (!isValuesMap(schema)) return new Map();
+  const known = walked.get(schema);
+  if (known !== undefined) return known;
   const found = new Map<string, SchemaNode>();
-  if (!isValuesMap(schema)) return found;
   const definitions = { ...mapOrEmpty(schema["definitions"]), ...mapOrEmpty(schema["$defs"]) };
   // Children are pushed in reverse so the stack pops them in document order.
   const stack: { path: string; node: unknown; depth: number; refs: readonly string[] }[] = [
@@ -43,6 +51,7 @@ export function schemaProperties(schema: unknown, what: string): Map<string, Sch
       stack.push({ ...child, depth: next.depth + 1, refs });
     }
   }
+  walked.set(schema, found);
   return found;
 }
 
