@@ -46,6 +46,7 @@ export interface VersionSummaryJson {
   values_added: number;
   values_removed: number;
   values_changed: number;
+  /** Images added, removed or changed (a new tag of one repository counts once). */
   images_changed: number;
   /** The semver major grew. */
   major: boolean;

@@ -1,19 +1,11 @@
+import type { VersionSummaryJson } from "@charthouse/api-types";
 import { compareImages } from "./compare_images.ts";
 import { compareValueMaps } from "./compare_values.ts";
 import { type ComparedVersion, readComparedVersion } from "./compared_version.ts";
 import type { ValuesLimits } from "./values_limits.ts";
 
-/** The short form of a comparison that a new-version event carries. */
-export interface VersionSummary {
-  previous_version: string;
-  values_added: number;
-  values_removed: number;
-  values_changed: number;
-  /** Images added, removed or changed (a new tag of one repository counts once). */
-  images_changed: number;
-  /** True when the major version grows (`1.4.0` to `2.0.0`). */
-  major: boolean;
-}
+/** The short form of a comparison that a new-version event carries (images_changed counts a new tag of one repository once). */
+export type VersionSummary = VersionSummaryJson;
 
 /** Summarises what `current` changed against `previous` (leaf counts as compareVersions makes them). */
 export function versionSummary(
