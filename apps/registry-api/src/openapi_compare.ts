@@ -111,7 +111,7 @@ export const comparePaths: Record<string, Record<string, OperationObject>> = {
         200: { description: "The check", content: json(ref("ValuesCheck")) },
         404: notReady,
         413: problem("The body is over 1 MiB (code too_large)"),
-        422: problem("Not YAML, not a map at the top, an alias bomb, nesting over 100 levels, or a JSON body without values (code invalid_input)"),
+        422: problem("Not YAML, not a map at the top, an alias bomb, nesting over 100 levels, over 600 ms to read, or a JSON body without values (code invalid_input)"),
       },
       {
         parameters: [idParam("registry"), nameParam, versionParam],

@@ -42,10 +42,11 @@ export function parseLimitedYaml(text: string, options: ParseLimitedYamlOptions)
       solution: limits.tooLargeSolution,
     });
   }
+  const deadline = new ReadDeadline(limits.maxReadMilliseconds, what);
   let value: unknown;
   try {
     const lineCounter = new LineCounter();
-    const doc = composeFirstDocument(boundedTokens(text, limits.maxDepth, lineCounter, what));
+    const doc = composeFirstDocument(boundedTokens(text, { maxDepth: limits.maxDepth, deadline }, lineCounter, what));
     const [firstError] = doc.errors;
     if (firstError !== undefined) {
       const { line, col } = lineCounter.linePos(firstError.pos[0]);
@@ -57,8 +58,27 @@ export function parseLimitedYaml(text: string, options: ParseLimitedYamlOptions)
     // The alias check, or a stack overflow that the nesting bound should have prevented.
     throw invalid(`Cannot parse ${what}: ${firstLine((err as Error).message)}`, err);
   }
-  checkShape(value, what, limits);
+  checkShape(value, what, limits, deadline);
   return value;
+}
+
+/** The time a reading may take, checked now and then by the loops that read (see maxReadMilliseconds). */
+class ReadDeadline {
+  readonly #at: number;
+  readonly #ms: number;
+  #calls = 0;
+
+  constructor(ms: number | undefined, private readonly what: string) {
+    this.#ms = ms ?? Number.POSITIVE_INFINITY;
+    this.#at = performance.now() + this.#ms;
+  }
+
+  /** Throws InputError once the time is up; reads the clock once in 4,096 calls. */
+  check(): void {
+    this.#calls += 1;
+    if ((this.#calls & 4095) !== 0 || performance.now() <= this.#at) return;
+    throw invalid(`Cannot read ${this.what}: it takes more than ${this.#ms} ms to read (too many values); send a smaller file`);
+  }
 }
 
 /** How YAML is read: Helm's scalars, merge keys, duplicate keys allowed (the last wins, as in Helm). */
@@ -75,7 +95,8 @@ const yamlOptions: ParseOptions & DocumentOptions & SchemaOptions = {
  * keeps its open collections on an explicit stack, about one entry per level, so a document
  * nested thousands deep is refused here in linear time instead of overflowing the composer.
  */
-function boundedTokens(text: string, maxDepth: number, lineCounter: LineCounter, what: string): CST.Token[] {
+function boundedTokens(text: string, bounds: { maxDepth: number; deadline: ReadDeadline }, lineCounter: LineCounter, what: string): CST.Token[] {
+  const { maxDepth, deadline } = bounds;
   // A few entries more than the levels: the document and a pending key or scalar sit on the stack too.
   const maxStack = maxDepth + 8;
   const parser = new Parser(lineCounter.addNewLine);
@@ -84,6 +105,7 @@ function boundedTokens(text: string, maxDepth: number, lineCounter: LineCounter,
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) tokens.push(token);
     if (parser.stack.length > maxStack) throw invalid(`Cannot read ${what}: it nests deeper than ${maxDepth} levels`);
+    deadline.check();
   }
   for (const token of parser.end()) tokens.push(token);
   return tokens;
@@ -101,11 +123,12 @@ function composeFirstDocument(tokens: readonly CST.Token[]): Document.Parsed {
  * (which also catches an anchor that contains itself) and more than `maxNodes` nodes, so that later
  * walks over the same value are bounded too.
  */
-function checkShape(root: unknown, what: string, limits: Readonly<ValuesLimits>): void {
+function checkShape(root: unknown, what: string, limits: Readonly<ValuesLimits>, deadline: ReadDeadline): void {
   const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
   let nodes = 0;
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     nodes += 1;
+    deadline.check();
     if (nodes > limits.maxNodes) {
       throw invalid(`Cannot read ${what}: it expands to more than ${limits.maxNodes} values (too many aliases?)`);
     }

@@ -107,6 +107,22 @@ describe("parseValuesYaml()", () => {
     expect(() => parse(blockNesting(101))).toThrow(/nests deeper than 100 levels/);
   });
 
+  it("refuses a valid document that takes longer to read than its limits allow, and reads it without the time limit", () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `key${i}: [${i}, ${i}]`).join("\n");
+    const hurried = { ...userValuesLimits, maxReadMilliseconds: 1 };
+    expect(() => parseValuesYaml(text, "the values file", hurried)).toThrow(/the values file: it takes more than 1 ms to read/);
+    const { maxReadMilliseconds: _unlimited, ...patient } = userValuesLimits;
+    expect(Object.keys(parseValuesYaml(text, "the values file", patient))).toHaveLength(20_000);
+  });
+
+  it("refuses a 1 MiB flow list of a million values within about a second", () => {
+    const text = `a: [${"1,".repeat(500_000)}1]\n`;
+    const started = performance.now();
+    expect(() => parseValuesYaml(text, "the values file", userValuesLimits)).toThrow(InputError);
+    // 600 ms of reading, checked every 4,096 tokens; generous for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it("refuses invalid YAML with where it failed", () => {
     const { error } = refusal(() => parse("a: [1, 2\nb: c: d\n"));
     expect(error).toBeInstanceOf(InputError);
