@@ -3,47 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNginx, waitFor, type NginxServer } from "@charthouse/testing";
 import { addRegistry, syncNow } from "./support/api_waits.ts";
 import { makeChartRepository, type ChartRepositoryFolder } from "./support/chart_repository.ts";
+import { listenToEvents, type StreamedEvent } from "./support/event_stream.ts";
 import { startCharthouse, type CharthouseUnderTest } from "./support/running_charthouse.ts";
-
-interface StreamedEvent {
-  id: string | undefined;
-  event: string;
-  data: Record<string, unknown>;
-}
 
 let charthouse: CharthouseUnderTest;
 let repository: ChartRepositoryFolder;
 let nginx: NginxServer;
 const abort = new AbortController();
 const received: StreamedEvent[] = [];
-
-/** Reads GET /events as the web UI does: fetch() with the token in a header, never in the URL. */
-async function listen(): Promise<void> {
-  const response = await fetch(`${charthouse.apiUrl}/api/v1/events`, {
-    headers: { authorization: `Bearer ${charthouse.token}` },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = "";
-    try {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        buffer += chunk.value;
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const lines = buffer.slice(0, end).split("\n");
-          buffer = buffer.slice(end + 2);
-          const field = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-          const data = field("data");
-          if (data !== undefined) received.push({ id: field("id"), event: field("event") ?? "message", data: JSON.parse(data) as Record<string, unknown> });
-        }
-      }
-    } catch {
-      // Aborted at the end of the file.
-    }
-  })();
-}
 
 function eventsOf(registryId: string, event: string): StreamedEvent[] {
   return received.filter((e) => e.event === event && e.data["registry_id"] === registryId);
@@ -61,7 +28,7 @@ beforeAll(async () => {
   ]);
   nginx = await startNginx({ root: repository.root });
   charthouse = await startCharthouse();
-  await listen();
+  await listenToEvents(charthouse, received, abort.signal);
 });
 
 afterAll(async () => {
