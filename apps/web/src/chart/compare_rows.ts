@@ -18,7 +18,31 @@ export function valuesRows(values: VersionComparison["values"]): ValuesRow[] {
     ...values.removed.map((r) => ({ path: r.path, mark: "removed" as const, old: r.old })),
     ...values.changed.map((c) => ({ path: c.path, mark: "changed" as const, old: c.old, new: c.new })),
   ];
-  return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return rows.sort(byPath);
+}
+
+/** One row of the schema table: a property added or removed, or one keyword of it changed. */
+export interface SchemaRow {
+  path: string;
+  mark: ChangeMark;
+  /** The keyword that changed (type, enum, default, required); null for a property added or removed. */
+  field: string | null;
+  old: unknown;
+  new: unknown;
+}
+
+/** The schema changes as one list sorted by property path (a property's keywords in the API's order). */
+export function schemaRows(schema: VersionComparison["schema"]): SchemaRow[] {
+  const rows: SchemaRow[] = [
+    ...schema.added.map((a) => ({ path: a.path, mark: "added" as const, field: null, old: null, new: null })),
+    ...schema.removed.map((r) => ({ path: r.path, mark: "removed" as const, field: null, old: null, new: null })),
+    ...schema.changed.map((c) => ({ path: c.path, mark: "changed" as const, field: c.field, old: c.old, new: c.new })),
+  ];
+  return rows.sort(byPath);
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VersionComparison } from "../api/api_types.ts";
-import { changeCounts, isEmptyComparison, valueText, valuesRows } from "./compare_rows.ts";
+import { changeCounts, isEmptyComparison, schemaRows, valueText, valuesRows } from "./compare_rows.ts";
 
 function comparison(patch: Partial<VersionComparison> = {}): VersionComparison {
   return {
@@ -28,6 +28,23 @@ describe("valuesRows()", () => {
       { path: "legacy.enabled", mark: "removed", old: true },
       { path: "metrics.port", mark: "added", new: 9090 },
     ]);
+  });
+});
+
+describe("schemaRows()", () => {
+  it("lists properties added and removed and keywords changed, sorted by property path", () => {
+    const rows = schemaRows({
+      added: [{ path: "service" }, { path: "image" }],
+      removed: [{ path: "legacy" }],
+      changed: [{ path: "replicaCount", field: "type", old: "string", new: "integer" }],
+    });
+    expect(rows.map((r) => [r.path, r.mark, r.field])).toEqual([
+      ["image", "added", null],
+      ["legacy", "removed", null],
+      ["replicaCount", "changed", "type"],
+      ["service", "added", null],
+    ]);
+    expect(rows[2]).toMatchObject({ old: "string", new: "integer" });
   });
 });
 

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
 import type { ChartDependency, VersionComparison } from "../api/api_types.ts";
-import { valueText, valuesRows, type ChangeMark } from "./compare_rows.ts";
+import { schemaRows, valueText, valuesRows, type ChangeMark } from "./compare_rows.ts";
 
 // A diff of two large values.yaml files can run to thousands of rows: the first ones render at once.
 const firstRows = 200;
@@ -40,11 +40,7 @@ export function ValuesChanges({ values }: { values: VersionComparison["values"] 
 
 /** Schema properties added or removed, and their type, enum, default and required changes. */
 export function SchemaChanges({ schema }: { schema: VersionComparison["schema"] }): ReactNode {
-  const rows = [
-    ...schema.added.map((a) => ({ path: a.path, mark: "added" as const, field: null, old: null, new: null })),
-    ...schema.removed.map((r) => ({ path: r.path, mark: "removed" as const, field: null, old: null, new: null })),
-    ...schema.changed.map((c) => ({ ...c, mark: "changed" as const })),
-  ];
+  const rows = schemaRows(schema);
   if (rows.length === 0) return <NoChanges />;
   return (
     <DiffTable testId="schema-changes" columns={["Property", "Change", "Keyword", "Old", "New"]}>
