@@ -1,12 +1,11 @@
-import type { ComparedVersion } from "@charthouse/chart-compare";
 import { describe, expect, it } from "vitest";
-import { ComparedVersionCache } from "./compared_version_cache.ts";
+import { WeightedLru } from "./weighted_lru.ts";
 
-const versionOf = (version: string): ComparedVersion => ({ version, chartYaml: null, values: null, valuesSchema: null });
+const versionOf = (version: string): { version: string } => ({ version });
 
-describe("ComparedVersionCache", () => {
-  it("drops the least recently used version past its entry bound", () => {
-    const cache = new ComparedVersionCache({ maxEntries: 2, maxChars: 1_000 });
+describe("WeightedLru", () => {
+  it("drops the least recently used entry past its entry bound", () => {
+    const cache = new WeightedLru<{ version: string }>({ maxEntries: 2, maxChars: 1_000 });
     cache.set("a", versionOf("1"), 10);
     cache.set("b", versionOf("2"), 10);
     expect(cache.get("a")?.version).toBe("1");
@@ -17,8 +16,8 @@ describe("ComparedVersionCache", () => {
     expect(cache.size).toBe(2);
   });
 
-  it("keeps its text under the character bound and never keeps one version heavier than all of it", () => {
-    const cache = new ComparedVersionCache({ maxEntries: 10, maxChars: 100 });
+  it("keeps its text under the character bound and never keeps one entry heavier than all of it", () => {
+    const cache = new WeightedLru<{ version: string }>({ maxEntries: 10, maxChars: 100 });
     cache.set("a", versionOf("1"), 60);
     cache.set("b", versionOf("2"), 60);
     expect(cache.get("a")).toBeUndefined();
@@ -28,15 +27,11 @@ describe("ComparedVersionCache", () => {
     expect(cache.get("b")?.version).toBe("2");
   });
 
-  it("replaces a version kept under the same key", () => {
-    const cache = new ComparedVersionCache({ maxEntries: 10, maxChars: 100 });
+  it("replaces an entry kept under the same key", () => {
+    const cache = new WeightedLru<{ version: string }>({ maxEntries: 10, maxChars: 100 });
     cache.set("a", versionOf("1"), 90);
     cache.set("a", versionOf("1b"), 90);
     expect(cache.get("a")?.version).toBe("1b");
     expect(cache.size).toBe(1);
-  });
-
-  it("keys a version by its id and archive digest", () => {
-    expect(ComparedVersionCache.keyOf("id", "sha")).not.toBe(ComparedVersionCache.keyOf("id", "other"));
   });
 });

@@ -1,17 +1,41 @@
 import type { ValuesCheckJson, VersionComparisonJson } from "@charthouse/api-types";
 import { changesAnnotation, checkValues, compareVersions, readComparedVersion, type ComparedVersion } from "@charthouse/chart-compare";
 import type { ChartRef, ComparableVersionRow, VersionMetadataReads, VersionRef } from "@charthouse/db";
-import { ComparedVersionCache } from "../compared_version_cache.ts";
+import { createHash } from "node:crypto";
+import { WeightedLru, type WeightedLruLimits } from "../weighted_lru.ts";
 import { notExtracted } from "./version_file_queries.ts";
 import { versionNotFound } from "./version_queries.ts";
 
 /** The reads a comparison needs (VersionMetadataReads has them). */
 export type ComparisonReads = Pick<VersionMetadataReads, "comparableVersions" | "metadata">;
 
-/** Where comparisons read versions from: Postgres, through a cache of versions already read. */
+/** Where comparisons read versions from: Postgres, through caches of versions read and comparisons made. */
 export interface ComparisonSource {
   reads: ComparisonReads;
-  cache: ComparedVersionCache;
+  /** Versions read (values parsed, images listed), by version id and archive digest. */
+  versions: WeightedLru<ComparedVersion>;
+  /** Comparisons made, by both versions' keys and the changelog they were made with. */
+  comparisons: WeightedLru<VersionComparisonJson>;
+}
+
+/** Bounds of the caches of a ComparisonSource. */
+export interface ComparisonCacheLimits {
+  versions: WeightedLruLimits;
+  comparisons: WeightedLruLimits;
+}
+
+/**
+ * A few hundred versions and at most 64 Mi characters of their text (their parsed form is a few
+ * times that); a few hundred comparisons and at most 32 Mi characters of their JSON.
+ */
+export const defaultComparisonCacheLimits: Readonly<ComparisonCacheLimits> = Object.freeze({
+  versions: { maxEntries: 300, maxChars: 64 * 1024 * 1024 },
+  comparisons: { maxEntries: 300, maxChars: 32 * 1024 * 1024 },
+});
+
+/** A ComparisonSource over `reads` with empty caches. */
+export function comparisonSource(reads: ComparisonReads, limits: Readonly<ComparisonCacheLimits> = defaultComparisonCacheLimits): ComparisonSource {
+  return { reads, versions: new WeightedLru(limits.versions), comparisons: new WeightedLru(limits.comparisons) };
 }
 
 /**
@@ -26,11 +50,21 @@ export async function getVersionComparison(
   const { chart, from, to } = request;
   const rows = await source.reads.comparableVersions(organizationId, chart, [from, to]);
   const [fromRow, toRow] = [readyRow(rows, chart, from), readyRow(rows, chart, to)];
+  const changes = rows.filter((row) => row.state === "ready" && row.changes !== null).map((row) => [row.version, row.changes] as const);
+  // A comparison is a function of the two versions' metadata and of the changelog annotations.
+  const key = `${chart.name}|${versionKey(fromRow)}|${versionKey(toRow)}|${createHash("sha256").update(JSON.stringify(changes)).digest("base64")}`;
+  const known = source.comparisons.get(key);
+  if (known !== undefined) return known;
   const [fromVersion, toVersion] = await comparedVersions(source, organizationId, chart, [fromRow, toRow]);
-  const versions = rows
-    .filter((row) => row.state === "ready" && row.changes !== null)
-    .map((row) => ({ version: row.version, chartYaml: { annotations: { [changesAnnotation]: row.changes } } }));
-  return compareVersions(fromVersion!, toVersion!, { chart: chart.name, versions });
+  const versions = changes.map(([version, text]) => ({ version, chartYaml: { annotations: { [changesAnnotation]: text } } }));
+  const comparison = compareVersions(fromVersion!, toVersion!, { chart: chart.name, versions });
+  source.comparisons.set(key, comparison, JSON.stringify(comparison).length);
+  return comparison;
+}
+
+/** The key of a version's stored metadata: a version re-extracted from another archive is read again. */
+function versionKey(row: ComparableVersionRow): string {
+  return `${row.id}:${row.archive_sha256 ?? ""}`;
 }
 
 /**
@@ -60,10 +94,10 @@ async function comparedVersions(
   chart: ChartRef,
   rows: readonly ComparableVersionRow[],
 ): Promise<ComparedVersion[]> {
-  const keys = rows.map((row) => ComparedVersionCache.keyOf(row.id, row.archive_sha256));
+  const keys = rows.map(versionKey);
   const found = new Map<string, ComparedVersion>();
   keys.forEach((key) => {
-    const cached = source.cache.get(key);
+    const cached = source.versions.get(key);
     if (cached !== undefined) found.set(key, cached);
   });
   const missing = rows.filter((_, i) => !found.has(keys[i]!));
@@ -81,8 +115,8 @@ async function comparedVersions(
         valuesSchema: metadata.values_schema,
       };
       version.read = readComparedVersion(version);
-      const key = ComparedVersionCache.keyOf(row.id, row.archive_sha256);
-      source.cache.set(key, version, textLength(version));
+      const key = versionKey(row);
+      source.versions.set(key, version, textLength(version));
       found.set(key, version);
     }
   }

@@ -2,10 +2,9 @@ import { Router } from "express";
 import { InputError } from "@charthouse/errors";
 import type { ApiContext } from "../api_context.ts";
 import { authOf } from "../auth.ts";
-import { ComparedVersionCache, type ComparedVersionCacheLimits } from "../compared_version_cache.ts";
 import { single } from "../pagination.ts";
 import { pathId } from "../path_ids.ts";
-import { checkVersionValues, getVersionComparison, type ComparisonSource } from "../queries/version_compare_queries.ts";
+import { checkVersionValues, comparisonSource, getVersionComparison, type ComparisonCacheLimits } from "../queries/version_compare_queries.ts";
 import { yamlRequestBody } from "../request_body.ts";
 import { versionRef } from "./chart_routes.ts";
 
@@ -14,13 +13,13 @@ export const readingPostPaths: readonly RegExp[] = [/^\/registries\/[^/]+\/chart
 
 /** Options of {@link compareRoutes}. */
 export interface CompareRouteOptions {
-  /** Bounds of the cache of versions read for comparing (tests shrink it). */
-  cacheLimits?: Readonly<ComparedVersionCacheLimits>;
+  /** Bounds of the caches of versions read and comparisons made (tests shrink them). */
+  cacheLimits?: Readonly<ComparisonCacheLimits>;
 }
 
 /** Two versions of a chart compared, and a user's values file checked against one, from the stored metadata. */
 export function compareRoutes(context: ApiContext, options: CompareRouteOptions = {}): Router {
-  const source: ComparisonSource = { reads: context.db.versionMetadata, cache: new ComparedVersionCache(options.cacheLimits) };
+  const source = comparisonSource(context.db.versionMetadata, options.cacheLimits);
   const router = Router();
 
   router.get("/registries/:id/charts/:name/compare", async (req, res) => {
