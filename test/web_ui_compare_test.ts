@@ -43,8 +43,12 @@ let nginx: NginxServer;
 let browser: Browser;
 let registryId: string;
 
+/** The chart page of shop, signed in; `pageErrors` gets uncaught errors and anything the Content-Security-Policy blocked. */
 async function chartPage(options: { width?: number; height?: number } = {}): Promise<{ page: Page; pageErrors: string[]; close(): Promise<void> }> {
   const { context, page, pageErrors } = await openPage(browser, options);
+  page.on("console", (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) pageErrors.push(message.text());
+  });
   await signIn(page, charthouse.apiUrl, charthouse.token, `/charts/${registryId}/shop`);
   await page.getByRole("heading", { name: "shop", level: 1 }).waitFor();
   return { page, pageErrors, close: () => context.close() };
