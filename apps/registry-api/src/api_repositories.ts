@@ -5,6 +5,7 @@ import {
   CredentialRepository,
   DeadLetterTargetReads,
   DomainGaugeReads,
+  HelmIndexRepository,
   OrganizationRepository,
   RegistryRepository,
   SyncRunReads,
@@ -24,6 +25,7 @@ export interface ApiRepositories {
   chartVersions: ChartVersionRepository;
   deadLetterTargets: DeadLetterTargetReads;
   gauges: DomainGaugeReads;
+  helmIndexes: HelmIndexRepository;
 }
 
 /** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
@@ -39,5 +41,6 @@ export function createApiRepositories(sql: SqlClient): ApiRepositories {
     chartVersions: new ChartVersionRepository(sql),
     deadLetterTargets: new DeadLetterTargetReads(sql),
     gauges: new DomainGaugeReads(sql),
+    helmIndexes: new HelmIndexRepository(sql),
   };
 }
