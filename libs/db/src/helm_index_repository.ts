@@ -83,15 +83,16 @@ export class HelmIndexRepository {
   async rebuild(registryId: string, build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>): Promise<boolean> {
     const done = await withTryLock(this.#sql, `helm-index:${registryId}`, async () => {
       // The stamp is read before the entries: a change made while they are read makes it stale again.
-      const [stamp] = await this.#sql.query<{ source_stamp: Date | null }>(
-        `SELECT LEAST(max(updated_at), now() - make_interval(secs => $2)) AS source_stamp FROM chart_versions WHERE registry_id = $1`,
+      // As text: a JS Date would cut Postgres's microseconds and make the index look stale at once.
+      const [stamp] = await this.#sql.query<{ source_stamp: string | null }>(
+        `SELECT LEAST(max(updated_at), now() - make_interval(secs => $2))::text AS source_stamp FROM chart_versions WHERE registry_id = $1`,
         [registryId, COMMIT_SLACK_SECONDS],
       );
       const entries = await this.listEntries(registryId);
       const built = await build(entries);
       await this.#sql.query(
         `INSERT INTO helm_indexes (registry_id, etag, version_count, source_stamp, yaml_gzip, json_gzip, yaml_bytes, json_bytes, build_ms, built_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+         VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7, $8, $9, now())
          ON CONFLICT (registry_id) DO UPDATE SET etag = EXCLUDED.etag, version_count = EXCLUDED.version_count,
            source_stamp = EXCLUDED.source_stamp, yaml_gzip = EXCLUDED.yaml_gzip, json_gzip = EXCLUDED.json_gzip,
            yaml_bytes = EXCLUDED.yaml_bytes, json_bytes = EXCLUDED.json_bytes, build_ms = EXCLUDED.build_ms, built_at = now()`,
