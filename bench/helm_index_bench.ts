@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { load } from "js-yaml";
@@ -18,7 +19,8 @@ import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { mergeIndexes } from "./merge_indexes.ts";
 
 const run = promisify(execFile);
-const dataDir = new URL("../../shared/data/indexes/", import.meta.url).pathname;
+// The real indexes beside the repository (CHARTHOUSE_INDEXES_DIR names them when the clone lives elsewhere).
+const dataDir = process.env["CHARTHOUSE_INDEXES_DIR"] ?? new URL("../../shared/data/indexes/", import.meta.url).pathname;
 
 /** Peak resident memory of a process so far, in MB (VmHWM). */
 async function peakRssMb(pid: number): Promise<number> {
@@ -135,6 +137,7 @@ try {
     )
   ).rows[0]!;
   await db.end();
+  process.stderr.write(`built: ${stored.build_ms} ms, first request ${firstRequestSeconds.toFixed(2)} s\n`);
 
   // Which form helm loads faster: both forms from Charthouse, served by nginx, timed with helm.
   const forms = await makeTempDir("charthouse-helm-forms-");
@@ -150,6 +153,7 @@ try {
   const yamlSeconds = await medianHelmUpdate("as-yaml", helmHome);
   const jsonSeconds = await medianHelmUpdate("as-json", helmHome);
   await formsNginx.stop();
+  process.stderr.write(`helm repo update: YAML ${yamlSeconds} s, JSON ${jsonSeconds} s\n`);
 
   // helm repo update against Charthouse (as helm: the form it loads faster) and against nginx serving the original.
   await runHelm(["repo", "add", "charthouse", `${charthouse.apiUrl}/helm/bench`, "--username", "bench", "--password", charthouse.token], { home: helmHome, timeoutMs: 300_000 });
@@ -172,24 +176,51 @@ try {
     return res.status;
   });
   const all304 = conditional.statuses.every((s) => s === 304);
+  process.stderr.write(`helm update charthouse ${charthouseSeconds} s, original ${originalSeconds} s; 304s: ${all304} ${(1_000 / conditional.seconds).toFixed(0)}/s\n`);
 
   // 100 concurrent full downloads: gzip (as helm gets it) and uncompressed.
   const rssBefore = await peakRssMb(api.child.pid!);
+  // node:http, not fetch: undici's fetch ends many of 100 concurrent gzip bodies with "other side
+  // closed" while it decompresses them (node:http reads the same responses whole). Bytes as sent.
+  const failures: string[] = [];
   const downloads = async (headers: Record<string, string>): Promise<{ seconds: number; bytes: number }> => {
     let bytes = 0;
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: 100 }, async () => {
-        const res = await fetch(indexUrl, { headers: { ...auth, ...headers } });
-        // Read as it arrives, counting bytes, without keeping them.
-        for await (const chunk of res.body!) bytes += (chunk as Uint8Array).byteLength;
-      }),
+      Array.from(
+        { length: 100 },
+        () =>
+          new Promise<void>((resolve) => {
+            const req = request(indexUrl, { headers: { ...auth, ...headers }, agent: false }, (res) => {
+              if (res.statusCode !== 200) failures.push(`status ${res.statusCode}`);
+              const expected = Number(res.headers["content-length"]);
+              let got = 0;
+              res.on("data", (chunk: Buffer) => (got += chunk.byteLength));
+              res.on("end", () => {
+                if (got !== expected) failures.push(`short body: ${got} of ${expected}`);
+                bytes += got;
+                resolve();
+              });
+              res.on("error", (err) => {
+                failures.push(String(err));
+                resolve();
+              });
+            });
+            req.on("error", (err) => {
+              failures.push(String(err));
+              resolve();
+            });
+            req.end();
+          }),
+      ),
     );
     return { seconds: (performance.now() - started) / 1000, bytes };
   };
   const zipped = await downloads({ "user-agent": "Helm/4", "accept-encoding": "gzip" });
+  process.stderr.write(`gzip downloads: ${zipped.seconds.toFixed(2)} s, ${zipped.bytes} bytes, RSS peak ${(await peakRssMb(api.child.pid!)).toFixed(0)} MB\n`);
   const plain = await downloads({ "accept-encoding": "identity" });
   const rssPeak = await peakRssMb(api.child.pid!);
+  if (failures.length > 0) process.stderr.write(`${failures.length} downloads failed: ${[...new Set(failures)].join("; ")}\n`);
 
   const mb = (n: number): string => (n / 1e6).toFixed(1);
   const lines = [
@@ -205,11 +236,16 @@ try {
     `| helm repo update against Charthouse / against nginx serving the original (median of 3) | ${charthouseSeconds.toFixed(2)} s / ${originalSeconds.toFixed(2)} s |`,
     `| Charthouse response start as helm asks (headers received, median of 5) | ${median(firstByteMs).toFixed(1)} ms |`,
     `| 1,000 requests with a matching ETag, 20 at a time | ${all304 ? "all 304" : `NOT all 304: ${[...new Set(conditional.statuses)].join(",")}`}, ${(1_000 / conditional.seconds).toFixed(0)} per second |`,
-    `| 100 concurrent full downloads, gzip JSON (as helm) | ${zipped.seconds.toFixed(2)} s, ${mb(zipped.bytes / zipped.seconds)} MB/s on the wire |`,
+    `| 100 concurrent full downloads, gzip JSON (as helm) | ${zipped.seconds.toFixed(2)} s, ${mb(zipped.bytes / zipped.seconds)} MB/s of gzip sent |`,
     `| 100 concurrent full downloads, uncompressed YAML | ${plain.seconds.toFixed(2)} s, ${mb(plain.bytes / plain.seconds)} MB/s |`,
+    `| failed downloads | ${failures.length} |`,
     `| registry-api peak RSS (VmHWM) before / after the downloads | ${rssBefore.toFixed(0)} / ${rssPeak.toFixed(0)} MB (limit 300) |`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+} catch (err) {
+  // What registry-api said last explains most failures (a closed connection, a limit).
+  process.stderr.write(`${charthouse.logs().split("\n").slice(-40).join("\n")}\n`);
+  throw err;
 } finally {
   await charthouse.stop();
   await nginx.stop();
