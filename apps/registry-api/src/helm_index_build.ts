@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { dump } from "js-yaml";
 import { helmIndexDocument, type HelmIndexDocument } from "@charthouse/catalog";
 import type { BuiltHelmIndex, HelmIndexEntryRow } from "@charthouse/db";
 
 const gzipAsync = promisify(gzip);
-const yamlOptions = { noRefs: true, lineWidth: -1 } as const;
 
 /**
  * Builds a registry's Helm repository index from its ready versions: the document in both forms
@@ -36,12 +34,17 @@ export async function buildHelmIndex(rows: readonly HelmIndexEntryRow[]): Promis
   return { etag, versionCount: rows.length, yamlGzip, jsonGzip, yamlBytes, jsonBytes, buildMs: Math.round(performance.now() - started) };
 }
 
-/** index.yaml's text, one chart at a time (js-yaml on the whole document needs several copies of it). */
+/**
+ * index.yaml's text: block YAML down to each version, which is one JSON object (a YAML flow
+ * mapping) per line. It reads as the layout helm writes, and costs one JSON.stringify per
+ * version instead of a YAML emitter's several copies of the whole document.
+ */
 function yamlText(document: HelmIndexDocument): string {
   const parts = ["apiVersion: v1\nentries:\n"];
   for (const [name, versions] of Object.entries(document.entries)) {
-    parts.push(dump({ [name]: versions }, yamlOptions).replace(/^(?=.)/gm, "  "));
+    parts.push(`  ${JSON.stringify(name)}:\n`);
+    for (const version of versions) parts.push(`  - ${JSON.stringify(version)}\n`);
   }
-  parts.push(dump({ generated: document.generated }, yamlOptions));
+  parts.push(`generated: ${JSON.stringify(document.generated)}\n`);
   return parts.join("");
 }
