@@ -25,6 +25,8 @@ let privateNginx: NginxServer;
 let ociRegistry: DockerRegistry;
 let helmHome: string;
 const ociArchives = new Map<string, string>();
+// Syncs wait this long: the machine the tests share may be busy.
+const syncTimeoutMs = 180_000;
 const sourceUser = { username: "upstream", password: "upstream-secret" };
 
 /** Runs helm with the test's shared home (its repositories and cache). */
@@ -105,7 +107,7 @@ describe("an HTTP registry served back as a Helm repository", () => {
 
   it("lists every ready version to helm repo add and helm search repo", async () => {
     registryId = await addRegistry(charthouse, "local-charts", `${nginx.url}/`);
-    await registryWhen(charthouse, registryId, (r) => r.status.versions === 3 && r.status.versions_pending === 0, "every version to be ready");
+    await registryWhen(charthouse, registryId, (r) => r.status.versions === 3 && r.status.versions_pending === 0, "every version to be ready", syncTimeoutMs);
     await addRepo("team", "local-charts");
     expect(await searchVersions("team")).toEqual({ db: ["0.1.0"], web: ["1.1.0+build.7", "1.0.0"] });
   });
@@ -137,8 +139,8 @@ describe("an HTTP registry served back as a Helm repository", () => {
     await repository.add({ name: "web", version: "1.2.0" });
     await rm(join(repository.root, "db-0.1.0.tgz"));
     await repository.reindex();
-    await syncNow(charthouse, registryId);
-    await registryWhen(charthouse, registryId, (r) => r.status.versions_pending === 0, "the new version to be ready");
+    await syncNow(charthouse, registryId, syncTimeoutMs);
+    await registryWhen(charthouse, registryId, (r) => r.status.versions_pending === 0, "the new version to be ready", syncTimeoutMs);
     const versions = await searchWhen("team", (v) => v["web"]?.[0] === "1.2.0" && v["db"] === undefined, "1.2.0 listed and db gone");
     expect(versions).toEqual({ web: ["1.2.0", "1.1.0+build.7", "1.0.0"] });
     const pulled = await pull("team", "web", "1.2.0");
@@ -160,7 +162,7 @@ describe("an HTTP registry served back as a Helm repository", () => {
 describe("an OCI registry served back as a Helm repository", () => {
   it("lists, pulls and renders charts pushed with helm push", async () => {
     const id = await addRegistry(charthouse, "oci-tools", `oci://${ociRegistry.host}/ns`);
-    await registryWhen(charthouse, id, (r) => r.status.versions === 2 && r.status.versions_pending === 0, "every OCI version to be ready");
+    await registryWhen(charthouse, id, (r) => r.status.versions === 2 && r.status.versions_pending === 0, "every OCI version to be ready", syncTimeoutMs);
     await addRepo("tools", "oci-tools");
     expect(await searchVersions("tools")).toEqual({ tool: ["0.2.0", "0.1.0"] });
     for (const [version, archive] of ociArchives) {
@@ -180,7 +182,7 @@ describe("a basic-auth registry served back as a Helm repository", () => {
       credential_id: credential.body.id,
     });
     expect(created.status).toBe(201);
-    await registryWhen(charthouse, created.body.id, (r) => r.status.versions === 1 && r.status.versions_pending === 0, "the private version to be ready");
+    await registryWhen(charthouse, created.body.id, (r) => r.status.versions === 1 && r.status.versions_pending === 0, "the private version to be ready", syncTimeoutMs);
     const url = `${helmUrl("private-charts")}/charts/secret-app-2.0.0.tgz`;
     const published = await readFile(join(privateRepository.root, "secret-app-2.0.0.tgz"));
     const wrongBasic = `Basic ${Buffer.from("anyone:cht_wrong").toString("base64")}`;
