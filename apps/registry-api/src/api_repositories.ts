@@ -5,6 +5,7 @@ import {
   CredentialRepository,
   DeadLetterTargetReads,
   DomainGaugeReads,
+  HelmIndexRepository,
   OrganizationRepository,
   RegistryRepository,
   SyncRunReads,
@@ -26,6 +27,7 @@ export interface ApiRepositories {
   deadLetterTargets: DeadLetterTargetReads;
   gauges: DomainGaugeReads;
   versionMetadata: VersionMetadataReads;
+  helmIndexes: HelmIndexRepository;
 }
 
 /** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
@@ -42,5 +44,6 @@ export function createApiRepositories(sql: SqlClient): ApiRepositories {
     deadLetterTargets: new DeadLetterTargetReads(sql),
     gauges: new DomainGaugeReads(sql),
     versionMetadata: new VersionMetadataReads(sql),
+    helmIndexes: new HelmIndexRepository(sql),
   };
 }

@@ -4,8 +4,11 @@ import type { DeadLetterStream } from "@charthouse/messaging";
 import type { Registry } from "prom-client";
 import type { ApiContext } from "./api_context.ts";
 import { listApiRoutes } from "./api_route_list.ts";
-import { authenticate, requireScopeFor } from "./auth.ts";
+import { authenticate, requireScope, requireScopeFor } from "./auth.ts";
 import type { EventFeed } from "./events_feed.ts";
+import { authenticateHelmClient, helmAuthChallenge } from "./helm_auth.ts";
+import { buildHelmIndex } from "./helm_index_build.ts";
+import { HelmIndexService } from "./helm_index_service.ts";
 import { httpRequestMetrics, routeLabeler } from "./metrics/http_request_metrics.ts";
 import { requestTracing } from "./request_tracing.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -16,6 +19,7 @@ import { chartRoutes } from "./routes/chart_routes.ts";
 import { compareRoutes, readingPostPaths } from "./routes/compare_routes.ts";
 import { credentialRoutes } from "./routes/credential_routes.ts";
 import { eventRoutes, type EventRouteOptions } from "./routes/event_routes.ts";
+import { helmRoutes, type HelmIndexForm } from "./routes/helm_routes.ts";
 import { organizationRoutes } from "./routes/organization_routes.ts";
 import { registryRoutes } from "./routes/registry_routes.ts";
 import { tokenRoutes } from "./routes/token_routes.ts";
@@ -62,12 +66,50 @@ export interface ApiOptions {
   deadLetters?: DeadLetterStream;
 }
 
+/** Where the Helm repositories are served: `/helm/{registry-name}/index.yaml`. */
+export const helmBasePath = "/helm";
+
+/**
+ * The form of the index helm itself gets (it does not ask for one). Measured with the real helm
+ * (bench/helm_index_bench.ts): it loads the JSON form of a large index faster than the YAML one.
+ */
+export const helmIndexFormForHelm: HelmIndexForm = "json";
+
+/**
+ * The router of /helm: every registry of the token's organisation as a Helm repository, with
+ * auth as helm sends it (Basic with the token as password, or bearer), read scope, and 401s that
+ * ask for Basic credentials so helm sends them.
+ */
+export function buildHelmRouter(context: ApiContext): Router {
+  const router = Router();
+  router.use(authenticateHelmClient(context.db.tokens, context.log));
+  router.use(requireScope("read"));
+  router.use(
+    helmRoutes({
+      indexes: new HelmIndexService(context.db.helmIndexes, buildHelmIndex, { log: context.log }),
+      archives: context.db.helmIndexes,
+      archiveStore: context.archives,
+      helmForm: helmIndexFormForHelm,
+    }),
+  );
+  router.use((req, res) => {
+    sendProblem(res, new NotFoundError(`No route ${req.method} ${req.baseUrl}${req.path}`), { challenge: helmAuthChallenge });
+  });
+  router.use(problemHandler(context.log, { challenge: helmAuthChallenge }));
+  return router;
+}
+
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
 export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
   const router = buildApiRouter(context, options);
-  const labelRoute = routeLabeler(apiBasePath, listApiRoutes(router));
+  const helmRouter = buildHelmRouter(context);
+  const labelApiRoute = routeLabeler(apiBasePath, listApiRoutes(router));
+  const labelHelmRoute = routeLabeler(helmBasePath, listApiRoutes(helmRouter));
+  const labelRoute = (method: string, path: string): string =>
+    path === helmBasePath || path.startsWith(`${helmBasePath}/`) ? labelHelmRoute(method, path) : labelApiRoute(method, path);
   app.use(requestTracing(labelRoute));
   if (options.metrics) app.use(httpRequestMetrics(options.metrics, labelRoute));
   app.use(apiBasePath, router);
+  app.use(helmBasePath, helmRouter);
   mountWebUi(app);
 }

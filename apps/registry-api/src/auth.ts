@@ -23,28 +23,29 @@ const apiTokenSolution = "Send a valid API token: Authorization: Bearer <token> 
 
 /**
  * Express middleware that admits requests with a valid `Authorization: Bearer <token>` (known,
- * not revoked, not expired) and records who they are. last_used_at is written at most once a
- * minute per token, so a busy client does not turn every read into a write.
+ * not revoked, not expired) and records who they are.
  */
 export function authenticate(tokens: ApiTokenRepository, log: Logger): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get("authorization");
     const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new UnauthorizedError("Missing bearer token: send Authorization: Bearer <token>", { solution: apiTokenSolution });
-    const token = await tokens.findUsable(hashToken(match[1]));
-    if (!token) throw new UnauthorizedError("The bearer token is unknown, revoked or expired", { solution: apiTokenSolution });
-    if (token.stale) {
-      tokens.touchLastUsed(token.id).catch((err: unknown) => log.warn({ err, tokenId: token.id }, "Cannot record token use"));
-    }
-    const auth: RequestAuth = {
-      organizationId: token.organization_id,
-      tokenId: token.id,
-      scopes: token.scopes,
-      expiresAt: token.expires_at,
-    };
-    res.locals["auth"] = auth;
+    res.locals["auth"] = await admitToken(tokens, log, match[1], apiTokenSolution);
     next();
   };
+}
+
+/**
+ * Who the API token `value` is, if it is known, not revoked and not expired. last_used_at is
+ * written at most once a minute per token, so a busy client does not turn every read into a write.
+ */
+export async function admitToken(tokens: ApiTokenRepository, log: Logger, value: string, solution: string): Promise<RequestAuth> {
+  const token = await tokens.findUsable(hashToken(value));
+  if (!token) throw new UnauthorizedError("The token is unknown, revoked or expired", { solution });
+  if (token.stale) {
+    tokens.touchLastUsed(token.id).catch((err: unknown) => log.warn({ err, tokenId: token.id }, "Cannot record token use"));
+  }
+  return { organizationId: token.organization_id, tokenId: token.id, scopes: token.scopes, expiresAt: token.expires_at };
 }
 
 /**

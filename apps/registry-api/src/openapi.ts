@@ -1,5 +1,6 @@
 import { adminPaths, adminSchemas } from "./openapi_admin.ts";
 import { comparePaths, compareSchemas } from "./openapi_compare.ts";
+import { helmPaths } from "./openapi_helm.ts";
 import {
   errors,
   idParam,
@@ -420,7 +421,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
-  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "admin" }],
+  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "admin" }, { name: "helm" }],
   paths: {
     "/openapi.json": {
       get: {
@@ -432,9 +433,13 @@ export const openApiDocument = {
       },
     },
     ...paths,
+    ...helmPaths,
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API token. Scopes are nested (admin ⊇ write ⊇ read): GET needs read, other methods write, /tokens admin" } },
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer", description: "An API token. Scopes are nested (admin ⊇ write ⊇ read): GET needs read, other methods write, /tokens admin" },
+      helmBasic: { type: "http", scheme: "basic", description: "The Helm repositories (/helm): any user name, an API token with read as the password (as helm repo add --username --password sends it)" },
+    },
     schemas,
   },
 } as const;

@@ -28,6 +28,8 @@ export type OperationObject = {
   operationId: string;
   summary: string;
   tags: string[];
+  /** Set where an operation is served outside the document's server (/api/v1). */
+  servers?: { url: string; description?: string }[];
   security?: Record<string, string[]>[];
   parameters?: ParameterObject[];
   requestBody?: { required: boolean; content: Record<string, { schema: SchemaObject }> };

@@ -65,10 +65,16 @@ export function problemType(code: string): string {
   return `https://charthouse.dev/problems/${code}`;
 }
 
+/** How a 401 asks for credentials: the API wants a bearer token, the Helm repositories Basic (as helm sends). */
+export interface ProblemOptions {
+  /** The WWW-Authenticate challenge of a 401 (default `Bearer realm="charthouse"`). */
+  challenge?: string;
+}
+
 /** Sends an error as a problem document. */
-export function sendProblem(res: Response, err: unknown): void {
+export function sendProblem(res: Response, err: unknown, options: ProblemOptions = {}): void {
   const problem = toProblem(err);
-  if (problem.status === 401) res.set("WWW-Authenticate", 'Bearer realm="charthouse"');
+  if (problem.status === 401) res.set("WWW-Authenticate", options.challenge ?? 'Bearer realm="charthouse"');
   res.status(problem.status).type(problemMediaType).send(JSON.stringify(problem));
 }
 
@@ -76,7 +82,7 @@ export function sendProblem(res: Response, err: unknown): void {
  * The express error handler of the API: body-parser failures become 422 (malformed JSON) or 413
  * (over the size limit); Charthouse errors are mapped; anything unexpected is logged and is a 500.
  */
-export function problemHandler(log: Logger): (err: unknown, req: Request, res: Response, next: NextFunction) => void {
+export function problemHandler(log: Logger, options: ProblemOptions = {}): (err: unknown, req: Request, res: Response, next: NextFunction) => void {
   return (err, req, res, next) => {
     if (res.headersSent) {
       next(err);
@@ -84,13 +90,13 @@ export function problemHandler(log: Logger): (err: unknown, req: Request, res: R
     }
     const bodyError = fromBodyParser(err);
     if (bodyError) {
-      sendProblem(res, bodyError);
+      sendProblem(res, bodyError, options);
       return;
     }
     if (!(err instanceof CharthouseError) || toProblem(err).status >= 500) {
       log.error({ err, method: req.method, path: req.path }, "Request failed");
     }
-    sendProblem(res, err);
+    sendProblem(res, err, options);
   };
 }
 

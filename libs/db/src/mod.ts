@@ -40,6 +40,13 @@ export {
   type VersionRef,
 } from "./chart_catalog_reads.ts";
 export { SyncRunReads, type SyncRunRow } from "./sync_run_reads.ts";
+export {
+  HelmIndexRepository,
+  type BuiltHelmIndex,
+  type HelmIndexEntryRow,
+  type HelmIndexState,
+  type StoredHelmIndexBytes,
+} from "./helm_index_repository.ts";
 export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_target_reads.ts";
 export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";

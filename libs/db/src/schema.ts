@@ -5,6 +5,7 @@ import { OciTracking1764000000000 } from "./migrations/1764000000000_oci_trackin
 import { ApiTokenExpiry1765000000000 } from "./migrations/1765000000000_api_token_expiry.ts";
 import { DurableDelivery1766000000000 } from "./migrations/1766000000000_durable_delivery.ts";
 import { ArchiveLifecycle1766100000000 } from "./migrations/1766100000000_archive_lifecycle.ts";
+import { HelmIndexes1766200000000 } from "./migrations/1766200000000_helm_indexes.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
 export const migrations = [
@@ -13,6 +14,7 @@ export const migrations = [
   ApiTokenExpiry1765000000000,
   DurableDelivery1766000000000,
   ArchiveLifecycle1766100000000,
+  HelmIndexes1766200000000,
 ];
 
 // A fixed key for pg_advisory_lock: copies of services that start together migrate one at a time.

@@ -5,10 +5,12 @@ import type { Registry } from "../api/api_types.ts";
 import { useLiveUpdates } from "../api/live_updates.tsx";
 import type { SyncTally } from "../api/sync_tally.ts";
 import { useApi } from "../auth/session.tsx";
+import { CopyButton } from "../chart/copy_button.tsx";
 import { ListPage } from "../components/list_page.tsx";
 import { usePagedList } from "../components/paged_list.tsx";
 import { Empty, ProblemDetails } from "../components/states.tsx";
 import { intervalText, relativeTime } from "../format/time_text.ts";
+import { helmRepoAddCommand } from "./helm_repo_add.ts";
 import { RepositoryForm } from "./repository_form.tsx";
 
 const pageSize = 50;
@@ -71,6 +73,7 @@ function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTall
   const remove = useMutation({ mutationFn: () => api.send("DELETE", `/registries/${registry.id}`), onSuccess: refresh });
   const headingId = `registry-${registry.id}`;
   const active = isActive(registry);
+  const repoAdd = helmRepoAddCommand(registry.name, window.location.origin);
 
   return (
     <li className={`card registry registry-state-${s.state}`} aria-labelledby={headingId} data-testid="registry-card" data-registry-name={registry.name}>
@@ -130,6 +133,11 @@ function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTall
           {tally.removed > 0 ? `, ${tally.removed} removed` : ""}
         </p>
       ) : null}
+      <div className="helm-repo-add" data-testid="helm-repo-add">
+        <span className="muted">Use it with helm (an API token with read in CHARTHOUSE_TOKEN):</span>
+        <code>{repoAdd}</code>
+        <CopyButton text={repoAdd} label="Copy helm repo add" />
+      </div>
       <p className="muted registry-times">
         Last sync {relativeTime(s.last_sync_at)}
         {s.last_outcome ? ` (${s.last_outcome})` : ""} · syncs {intervalText(registry.sync_interval_seconds)}

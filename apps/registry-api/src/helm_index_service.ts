@@ -1,0 +1,128 @@
+import type { BuiltHelmIndex, HelmIndexEntryRow, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
+import { NotFoundError, UnavailableError } from "@charthouse/errors";
+import type { Logger } from "@charthouse/logging";
+
+/** What the Helm repositories read and write of the stored indexes (HelmIndexRepository). */
+export interface HelmIndexStore {
+  findState(organizationId: string, registryName: string): Promise<HelmIndexState | null>;
+  rebuild(registryId: string, build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>): Promise<boolean>;
+  loadBytes(registryId: string): Promise<StoredHelmIndexBytes | null>;
+}
+
+/** A registry's current index: which registry, its ETag and how many versions it lists. */
+export interface CurrentHelmIndex {
+  registryId: string;
+  etag: string;
+  versionCount: number;
+}
+
+/** A stored index's bytes as served: both forms gzip-compressed, and their uncompressed sizes. */
+export interface HelmIndexBytes {
+  etag: string;
+  yamlGzip: Buffer;
+  jsonGzip: Buffer;
+  yamlBytes: number;
+  jsonBytes: number;
+}
+
+/** Options of {@link HelmIndexService}. */
+export interface HelmIndexServiceOptions {
+  /** How long a request waits for another copy's first build of an index (default 60 s). */
+  firstBuildWaitMs?: number;
+  /** How many registries' bytes are kept in memory (default 32). */
+  cachedIndexes?: number;
+}
+
+/**
+ * The Helm repository index of each registry: rebuilt when its versions changed (by one copy of
+ * the API at a time, under an advisory lock; the others serve the stored one meanwhile), and its
+ * stored bytes kept in memory once per registry, so concurrent downloads share one buffer.
+ */
+export class HelmIndexService {
+  readonly #store: HelmIndexStore;
+  readonly #build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>;
+  readonly #log: Logger;
+  readonly #firstBuildWaitMs: number;
+  readonly #cachedIndexes: number;
+  readonly #bytes = new Map<string, Promise<HelmIndexBytes | null>>();
+
+  constructor(
+    store: HelmIndexStore,
+    build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>,
+    options: HelmIndexServiceOptions & { log: Logger },
+  ) {
+    this.#store = store;
+    this.#build = build;
+    this.#log = options.log;
+    this.#firstBuildWaitMs = options.firstBuildWaitMs ?? 60_000;
+    this.#cachedIndexes = options.cachedIndexes ?? 32;
+  }
+
+  /** The current index of the organisation's registry named `registryName`; rebuilds it first when stale. */
+  async current(organizationId: string, registryName: string): Promise<CurrentHelmIndex> {
+    let state = await this.#find(organizationId, registryName);
+    if (state.stale && (state.etag === null || !state.built_recently)) {
+      const started = performance.now();
+      if (await this.#store.rebuild(state.registry_id, this.#build)) {
+        state = await this.#find(organizationId, registryName);
+        this.#log.info(
+          { registryId: state.registry_id, versions: state.version_count, durationMs: Math.round(performance.now() - started) },
+          "Helm index rebuilt",
+        );
+      }
+    }
+    const deadline = Date.now() + this.#firstBuildWaitMs;
+    while (state.etag === null || state.version_count === null) {
+      // Another copy is building this registry's first index.
+      if (Date.now() > deadline) {
+        throw new UnavailableError(`The Helm index of registry "${registryName}" is still being built`, { code: "unavailable" });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      state = await this.#find(organizationId, registryName);
+    }
+    return { registryId: state.registry_id, etag: state.etag, versionCount: state.version_count };
+  }
+
+  /** The bytes of a registry's index with ETag `etag` (or a newer one), read once and shared. */
+  async bytes(current: CurrentHelmIndex): Promise<HelmIndexBytes> {
+    const cached = this.#bytes.get(current.registryId);
+    const held = cached === undefined ? null : await cached.catch(() => null);
+    if (held?.etag === current.etag) return held;
+    const loading = this.#load(current.registryId);
+    this.#bytes.delete(current.registryId);
+    this.#bytes.set(current.registryId, loading);
+    while (this.#bytes.size > this.#cachedIndexes) {
+      const oldest = this.#bytes.keys().next().value;
+      if (oldest === undefined) break;
+      this.#bytes.delete(oldest);
+    }
+    const loaded = await loading;
+    if (loaded === null) {
+      this.#bytes.delete(current.registryId);
+      throw new NotFoundError("The registry's Helm index is gone: it was deleted meanwhile");
+    }
+    return loaded;
+  }
+
+  async #find(organizationId: string, registryName: string): Promise<HelmIndexState> {
+    const state = await this.#store.findState(organizationId, registryName);
+    if (!state) {
+      throw new NotFoundError(`No registry named "${registryName}"`, {
+        solution: "Use the name of one of your organisation's registries (GET /api/v1/registries lists them)",
+      });
+    }
+    return state;
+  }
+
+  async #load(registryId: string): Promise<HelmIndexBytes | null> {
+    const row = await this.#store.loadBytes(registryId);
+    if (!row) return null;
+    return {
+      etag: row.etag,
+      yamlGzip: row.yaml_gzip,
+      jsonGzip: row.json_gzip,
+      yamlBytes: Number(row.yaml_bytes),
+      jsonBytes: Number(row.json_bytes),
+    };
+  }
+}

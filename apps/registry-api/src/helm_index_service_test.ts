@@ -1,0 +1,91 @@
+import type { BuiltHelmIndex, HelmIndexEntryRow, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
+import { NotFoundError, UnavailableError } from "@charthouse/errors";
+import { createLogger } from "@charthouse/logging";
+import { describe, expect, it } from "vitest";
+import { HelmIndexService, type HelmIndexStore } from "./helm_index_service.ts";
+
+const log = createLogger("helm-index-service-test", { level: "silent" });
+
+/** An in-memory store of one registry "charts" of organisation "org". */
+class FakeStore implements HelmIndexStore {
+  state: HelmIndexState = { registry_id: "r1", etag: null, version_count: null, stale: true, built_recently: false };
+  busy = false;
+  rebuilds = 0;
+  loads = 0;
+
+  findState(organizationId: string, registryName: string): Promise<HelmIndexState | null> {
+    return Promise.resolve(organizationId === "org" && registryName === "charts" ? { ...this.state } : null);
+  }
+
+  async rebuild(_registryId: string, build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>): Promise<boolean> {
+    if (this.busy) return false;
+    this.rebuilds++;
+    const built = await build([]);
+    this.state = { ...this.state, etag: built.etag, version_count: built.versionCount, stale: false, built_recently: true };
+    return true;
+  }
+
+  async loadBytes(): Promise<StoredHelmIndexBytes | null> {
+    this.loads++;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (this.state.etag === null) return null;
+    return { etag: this.state.etag, version_count: 0, yaml_gzip: Buffer.from("y"), json_gzip: Buffer.from("j"), yaml_bytes: "1", json_bytes: "1" };
+  }
+}
+
+let builds = 0;
+const build = (): Promise<BuiltHelmIndex> => {
+  builds++;
+  return Promise.resolve({ etag: `e${builds}`, versionCount: 3, yamlGzip: Buffer.from("y"), jsonGzip: Buffer.from("j"), yamlBytes: 1, jsonBytes: 1, buildMs: 0 });
+};
+
+describe("HelmIndexService", () => {
+  it("builds a registry's first index, then serves it until versions change", async () => {
+    const store = new FakeStore();
+    const service = new HelmIndexService(store, build, { log });
+    const first = await service.current("org", "charts");
+    expect(first).toMatchObject({ registryId: "r1", versionCount: 3 });
+    expect(await service.current("org", "charts")).toEqual(first);
+    expect(store.rebuilds).toBe(1);
+    store.state = { ...store.state, stale: true, built_recently: false };
+    expect((await service.current("org", "charts")).etag).not.toBe(first.etag);
+    expect(store.rebuilds).toBe(2);
+  });
+
+  it("serves the stored index while it was rebuilt moments ago or another copy rebuilds it", async () => {
+    const store = new FakeStore();
+    const service = new HelmIndexService(store, build, { log });
+    const first = await service.current("org", "charts");
+    store.state = { ...store.state, stale: true, built_recently: true };
+    expect(await service.current("org", "charts")).toEqual(first);
+    store.state = { ...store.state, built_recently: false };
+    store.busy = true;
+    expect(await service.current("org", "charts")).toEqual(first);
+    expect(store.rebuilds).toBe(1);
+  });
+
+  it("waits for another copy's first build, and gives up with unavailable after its deadline", async () => {
+    const store = new FakeStore();
+    store.busy = true;
+    const service = new HelmIndexService(store, build, { log, firstBuildWaitMs: 300 });
+    setTimeout(() => (store.state = { ...store.state, etag: "other", version_count: 1, stale: false }), 100);
+    expect(await service.current("org", "charts")).toMatchObject({ etag: "other" });
+    const never = new HelmIndexService(Object.assign(new FakeStore(), { busy: true }), build, { log, firstBuildWaitMs: 100 });
+    await expect(never.current("org", "charts")).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it("answers not found for a registry the organisation does not have", async () => {
+    const service = new HelmIndexService(new FakeStore(), build, { log });
+    await expect(service.current("other-org", "charts")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.current("org", "nope")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("reads the stored bytes once for concurrent requests and shares them", async () => {
+    const store = new FakeStore();
+    const service = new HelmIndexService(store, build, { log });
+    const current = await service.current("org", "charts");
+    const all = await Promise.all(Array.from({ length: 20 }, () => service.bytes(current)));
+    expect(store.loads).toBe(1);
+    expect(new Set(all.map((b) => b.jsonGzip)).size).toBe(1);
+  });
+});
