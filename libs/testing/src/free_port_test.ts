@@ -14,3 +14,11 @@ describe("freePort()", () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 });
+
+describe("freePort() called many times", () => {
+  it("never hands out the same port twice, so the services of one stack never collide", async () => {
+    const ports: number[] = [];
+    for (let i = 0; i < 200; i++) ports.push(await freePort());
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+});
