@@ -1,32 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError } from "@charthouse/errors";
-import { createTestDatabase, type TestDatabase } from "@charthouse/testing";
 import { ApiTokenRepository } from "./api_token_repository.ts";
-import { OrganizationRepository } from "./organization_repository.ts";
-import { ensureSchema } from "./schema.ts";
-import { createSqlClient, type SqlClient } from "./sql_client.ts";
+import type { SqlClient } from "./sql_client.ts";
+import { twoOrganizationDatabase, type TwoOrganizationDatabase } from "./repository_fixtures_test_support.ts";
 
-let database: TestDatabase;
+let database: TwoOrganizationDatabase;
 let sql: SqlClient;
 let tokens: ApiTokenRepository;
 let orgA: string;
 let orgB: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase("ch_token_repo");
-  await ensureSchema(database.url);
-  sql = createSqlClient(database.url, { poolSize: 4 });
+  database = await twoOrganizationDatabase("ch_token_repo");
+  ({ sql, orgA, orgB } = database);
   tokens = new ApiTokenRepository(sql);
-  const organizations = new OrganizationRepository(sql);
-  orgA = await organizations.ensure(`a-${randomUUID()}`);
-  orgB = await organizations.ensure(`b-${randomUUID()}`);
 });
 
-afterAll(async () => {
-  await sql?.close();
-  await database?.drop();
-});
+afterAll(() => database?.close());
 
 const insert = (organizationId: string, name: string, expiresAt: Date | null = null): Promise<string> =>
   tokens.insert(organizationId, { name, hash: randomUUID(), scopes: ["read"], expiresAt });

@@ -1,33 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError } from "@charthouse/errors";
-import { createTestDatabase, type TestDatabase } from "@charthouse/testing";
 import { CredentialRepository, type NewCredential } from "./credential_repository.ts";
-import { OrganizationRepository } from "./organization_repository.ts";
 import { RegistryRepository } from "./registry_repository.ts";
-import { ensureSchema } from "./schema.ts";
-import { createSqlClient, type SqlClient } from "./sql_client.ts";
+import type { SqlClient } from "./sql_client.ts";
+import { twoOrganizationDatabase, type TwoOrganizationDatabase } from "./repository_fixtures_test_support.ts";
 
-let database: TestDatabase;
+let database: TwoOrganizationDatabase;
 let sql: SqlClient;
 let credentials: CredentialRepository;
 let orgA: string;
 let orgB: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase("ch_credential_repo");
-  await ensureSchema(database.url);
-  sql = createSqlClient(database.url, { poolSize: 4 });
+  database = await twoOrganizationDatabase("ch_credential_repo");
+  ({ sql, orgA, orgB } = database);
   credentials = new CredentialRepository(sql);
-  const organizations = new OrganizationRepository(sql);
-  orgA = await organizations.ensure(`a-${randomUUID()}`);
-  orgB = await organizations.ensure(`b-${randomUUID()}`);
 });
 
-afterAll(async () => {
-  await sql?.close();
-  await database?.drop();
-});
+afterAll(() => database?.close());
 
 const credential = (name: string, keyId = "k1"): NewCredential => ({
   id: randomUUID(),
