@@ -46,6 +46,18 @@ export class VersionMetadataReads {
     );
   }
 
+  /**
+   * Only the id and version of each ready version of the chart: what finding a version's
+   * predecessor needs, read for every version that becomes ready, so it carries no annotations.
+   */
+  async readyVersions(organizationId: string, chart: ChartRef): Promise<{ id: string; version: string }[]> {
+    return await this.#sql.query<{ id: string; version: string }>(`SELECT v.id, v.version ${chartScope} AND v.state = 'ready'`, [
+      organizationId,
+      chart.registryId,
+      chart.name,
+    ]);
+  }
+
   /** The stored Chart.yaml, values.yaml and schema of ready versions of the chart, by id (others are left out). */
   async metadata(organizationId: string, chart: ChartRef, versionIds: readonly string[]): Promise<StoredVersionMetadata[]> {
     if (versionIds.length === 0) return [];

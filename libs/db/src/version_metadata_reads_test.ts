@@ -48,6 +48,7 @@ describe("VersionMetadataReads", () => {
       ["3.0.0", "discovered", null, null],
     ]);
     expect((await reads.comparableVersions(mine.organizationId, chart)).map((r) => r.version).sort()).toEqual(["1.0.0", "2.0.0"]);
+    expect((await reads.readyVersions(mine.organizationId, chart)).map((r) => r.version).sort()).toEqual(["1.0.0", "2.0.0"]);
   });
 
   it("metadata() reads the stored Chart.yaml, values and schema of ready versions only", async () => {
@@ -62,6 +63,7 @@ describe("VersionMetadataReads", () => {
   it("reads nothing of another organisation's chart, even by version id", async () => {
     const chart = { registryId: mine.registryId, name: "web" };
     expect(await reads.comparableVersions(theirs.organizationId, chart, ["1.0.0"])).toEqual([]);
+    expect(await reads.readyVersions(theirs.organizationId, chart)).toEqual([]);
     expect(await reads.metadata(theirs.organizationId, chart, [ids.get("1.0.0")!])).toEqual([]);
     const theirChart = { registryId: theirs.registryId, name: "web" };
     expect(await reads.metadata(theirs.organizationId, theirChart, [ids.get("1.0.0")!])).toEqual([]);

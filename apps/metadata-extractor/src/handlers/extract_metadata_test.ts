@@ -108,11 +108,11 @@ function fakes(
       },
     },
     summaries: {
-      comparableVersions: (organizationId, chart) => {
+      readyVersions: (organizationId, chart) => {
         if (options.summaryReadsFail) return Promise.reject(new Error("connection terminated"));
         if (organizationId !== row.registry.organizationId || chart.name !== row.chart) return Promise.resolve([]);
-        const others = (options.otherVersions ?? []).map((v) => ({ id: v.id, version: v.version, state: "ready" as const, archive_sha256: "a", changes: null }));
-        return Promise.resolve([...others, { id: row.id, version: row.version, state: row.state, archive_sha256: sha256, changes: null }]);
+        const others = (options.otherVersions ?? []).map((v) => ({ id: v.id, version: v.version }));
+        return Promise.resolve(row.state === "ready" ? [...others, { id: row.id, version: row.version }] : others);
       },
       metadata: (_organizationId, _chart, ids) => Promise.resolve((options.otherVersions ?? []).filter((v) => ids.includes(v.id))),
     },

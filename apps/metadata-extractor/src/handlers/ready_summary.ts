@@ -4,7 +4,7 @@ import type { VersionMetadataReads, VersionWork } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 
 /** What the extractor reads of a chart's other versions to summarise a new one (VersionMetadataReads has it). */
-export type SummaryReads = Pick<VersionMetadataReads, "comparableVersions" | "metadata">;
+export type SummaryReads = Pick<VersionMetadataReads, "readyVersions" | "metadata">;
 
 /**
  * What a version that just became ready changed against the previous ready version of its chart
@@ -16,7 +16,7 @@ export async function readySummary(reads: SummaryReads, work: VersionWork, curre
   const organizationId = work.registry.organizationId;
   const chart = { registryId: work.registry.id, name: work.chart };
   try {
-    const ready = (await reads.comparableVersions(organizationId, chart)).filter((row) => row.state === "ready" && row.id !== work.id);
+    const ready = (await reads.readyVersions(organizationId, chart)).filter((row) => row.id !== work.id);
     const previous = previousVersion(ready, work.version);
     if (previous === null) return null;
     const [stored] = await reads.metadata(organizationId, chart, [previous.id]);
