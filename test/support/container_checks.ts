@@ -60,8 +60,26 @@ export async function awaitAllReady(project: ComposeProject, registryId: string,
       { what: `all ${expected} versions of registry ${registryId} to be ready`, timeoutMs, intervalMs: 500 },
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last seen ${JSON.stringify(last)}\n${await project.logs(30)}`, { cause: err });
+    // The logs first and the figures last: a CI log shows the end of a long message.
+    const waiting = await versionsNotReady(project, registryId).catch((e: Error) => `(cannot read them: ${e.message})`);
+    throw new Error(
+      `${await project.logs(30)}\n${(err as Error).message}; last seen ${JSON.stringify(last)}; versions not ready: ${waiting}`,
+      { cause: err },
+    );
   }
+}
+
+/** A few of the registry's versions that are not ready, with what Postgres says of each: why a wait ran out. */
+async function versionsNotReady(project: ComposeProject, registryId: string): Promise<string> {
+  const rows = await queryOnce<Record<string, unknown>>(
+    project.databaseUrl,
+    `SELECT c.name || '@' || v.version AS version, v.state, v.attempts, v.requeues, v.error->>'code' AS code,
+            v.error->>'message' AS message, round(extract(epoch FROM now() - v.updated_at)) AS idle_seconds
+       FROM chart_versions v JOIN charts c ON c.id = v.chart_id
+      WHERE v.registry_id = $1 AND v.state <> 'ready' ORDER BY v.updated_at LIMIT 8`,
+    [registryId],
+  );
+  return JSON.stringify(rows);
 }
 
 /** How many times each archive of `prefix` was fetched with a 200, from the chart server's access log (`METHOD URI STATUS`). */
