@@ -63,6 +63,18 @@ const table: Record<string, Entry> = {
       { path: "/registries", body: { name: `new-cred-${tag}`, url: "https://new2.example.com", credential_id: f.credentialId }, otherOrganization: own(422) },
     ],
   },
+  "POST /registries/bulk": {
+    needs: "write",
+    ok: 201,
+    calls: (f) => [
+      { path: "/registries/bulk", body: { registries: [{ name: `bulk-${tag}`, url: "https://bulk.example.com" }] }, otherOrganization: own(201) },
+      {
+        path: "/registries/bulk",
+        body: { registries: [{ name: `bulk-cred-${tag}`, url: "https://bulk2.example.com", credential_id: f.credentialId }] },
+        otherOrganization: own(422),
+      },
+    ],
+  },
   "GET /registries/:id": { needs: "read", ok: 200, calls: (f) => [{ path: `/registries/${f.registryId}`, otherOrganization: "not_found" }] },
   "PATCH /registries/:id": {
     needs: "write",

@@ -81,6 +81,19 @@ const schemas: Record<string, SchemaObject> = {
     },
     ["name", "url"],
   ),
+  RegistryBulkCreate: object(
+    {
+      registries: {
+        type: "array",
+        minItems: 1,
+        maxItems: 1000,
+        items: ref("RegistryCreate"),
+        description: "Created all or none; names unique among them and in the organisation",
+      },
+    },
+    ["registries"],
+  ),
+  RegistryList: object({ registries: { type: "array", items: ref("Registry"), description: "In the order of the request" } }, ["registries"]),
   RegistryPatch: object(
     { name: registryName, url: str(), credential_id: nullable("string", { format: "uuid" }), sync_interval_seconds: interval },
     [],
@@ -299,6 +312,19 @@ const paths: Record<string, Record<string, OperationObject>> = {
         422: errors[422],
       },
       { requestBody: { required: true, content: json(ref("RegistryCreate")) } },
+    ),
+  },
+  "/registries/bulk": {
+    post: op(
+      "createRegistries",
+      "Add up to 1,000 registries in one request, all or none; each is synced at once",
+      "registries",
+      {
+        201: { description: "The registries, in the order given", content: json(ref("RegistryList")) },
+        409: problem("A name is taken in the organisation (code conflict); nothing was created"),
+        422: problem("Invalid input; fields are named registries.<index>.<field>, every problem of every registry at once; nothing was created"),
+      },
+      { requestBody: { required: true, content: json(ref("RegistryBulkCreate")) } },
     ),
   },
   "/registries/{id}": {

@@ -108,6 +108,108 @@ describe("POST /registries", () => {
   });
 });
 
+describe("POST /registries/bulk", () => {
+  async function bulk(registries: unknown, token?: string): Promise<Response> {
+    return await env.call("/api/v1/registries/bulk", { method: "POST", json: { registries }, ...(token === undefined ? {} : { token }) });
+  }
+
+  async function syncMessages(registryIds: readonly string[]): Promise<string[]> {
+    const jsm = await env.nats.jetstreamManager();
+    const wanted = new Set(registryIds);
+    const found: string[] = [];
+    const info = await jsm.streams.info(streams.SYNC.name);
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const msg = await jsm.streams.getMessage(streams.SYNC.name, { seq }).catch(() => null);
+      const payload = msg?.json<{ registryId: string; trigger: string }>();
+      if (payload !== undefined && wanted.has(payload.registryId)) found.push(`${msg!.subject}:${payload.trigger}:${payload.registryId}`);
+    }
+    return found.sort();
+  }
+
+  it("creates every registry in the order given, each with its first sync requested and published", async () => {
+    const given = [
+      { name: "bulk-b", url: "https://B.example.com/charts/" },
+      { name: "bulk-a", url: "oci://ghcr.io/org/charts", sync_interval_seconds: 0 },
+      { name: "bulk-c", url: "https://c.example.com", sync_interval_seconds: 600 },
+    ];
+    const res = await bulk(given);
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { registries } = (await res.json()) as { registries: RegistryJson[] };
+    expect(registries.map((r) => [r.name, r.kind, r.url, r.sync_interval_seconds])).toEqual([
+      ["bulk-b", "http_registry", "https://b.example.com/charts", 120],
+      ["bulk-a", "oci_registry", "oci://ghcr.io/org/charts", 0],
+      ["bulk-c", "http_registry", "https://c.example.com", 600],
+    ]);
+    const ids = registries.map((r) => r.id);
+    const runs = await env.sql.query<{ registry_id: string; trigger: string; active: boolean }>(
+      `SELECT s.registry_id, s.trigger, (r.active_sync_id = s.id) AS active FROM sync_runs s JOIN registries r ON r.id = s.registry_id
+        WHERE s.registry_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(runs.map((r) => `${r.trigger}:${r.active}`)).toEqual(["create:true", "create:true", "create:true"]);
+    expect(await syncMessages(ids)).toEqual(
+      [
+        `sync.requested.http.v1:create:${ids[0]}`,
+        `sync.requested.oci.v1:create:${ids[1]}`,
+        `sync.requested.http.v1:create:${ids[2]}`,
+      ].sort(),
+    );
+  });
+
+  it("creates nothing when one registry is invalid, and names every problem by its index", async () => {
+    const res = await bulk([
+      { name: "bulk-ok", url: "https://ok.example.com" },
+      { name: "bulk-bad-scheme", url: "ftp://x.example.com" },
+      { name: "bulk-ok", url: "https://again.example.com" },
+      { name: "", url: "https://empty.example.com" },
+    ]);
+    const body = (await expectProblem(res, 422, "invalid_input")) as { errors: { field: string }[] };
+    expect(body.errors.map((e) => e.field)).toEqual(["registries.3.name"]);
+    const second = await bulk([
+      { name: "bulk-ok", url: "https://ok.example.com" },
+      { name: "bulk-bad-scheme", url: "ftp://x.example.com" },
+      { name: "bulk-ok", url: "https://again.example.com" },
+    ]);
+    const problem = (await expectProblem(second, 422, "invalid_input")) as { errors: { field: string }[] };
+    expect(problem.errors.map((e) => e.field)).toEqual(["registries.1.url", "registries.2.name"]);
+    const rows = await env.sql.query("SELECT 1 FROM registries WHERE name LIKE 'bulk-ok%' OR name = 'bulk-bad-scheme'");
+    expect(rows).toHaveLength(0);
+  });
+
+  it("refuses an empty list, more than 1,000 registries, and another organisation's credential", async () => {
+    await expectProblem(await bulk([]), 422, "invalid_input");
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ name: `many-${i}`, url: `https://m${i}.example.com` }));
+    await expectProblem(await bulk(tooMany), 422, "invalid_input");
+    const credential = await env.call("/api/v1/credentials", {
+      method: "POST",
+      token: env.orgB.token,
+      json: { name: "b-cred", kind: "basic", username: "u", password: "p" },
+    });
+    expect(credential.status, await credential.clone().text()).toBe(201);
+    const foreign = ((await credential.json()) as { id: string }).id;
+    const res = await bulk([
+      { name: "bulk-cred-ok", url: "https://x.example.com" },
+      { name: "bulk-cred", url: "https://y.example.com", credential_id: foreign },
+    ]);
+    const problem = (await expectProblem(res, 422, "invalid_input")) as { errors: { field: string }[] };
+    expect(problem.errors.map((e) => e.field)).toEqual(["registries.1.credential_id"]);
+    expect(await env.sql.query("SELECT 1 FROM registries WHERE name LIKE 'bulk-cred%'")).toHaveLength(0);
+  });
+
+  it("answers 409 naming a name the organisation already uses, and creates nothing", async () => {
+    await createOk({ name: "bulk-taken", url: "https://t.example.com" });
+    const res = await bulk([
+      { name: "bulk-fresh", url: "https://f.example.com" },
+      { name: "bulk-taken", url: "https://t2.example.com" },
+    ]);
+    const body = await expectProblem(res, 409, "conflict");
+    expect(body["detail"]).toContain('"bulk-taken"');
+    expect(await env.sql.query("SELECT 1 FROM registries WHERE name = 'bulk-fresh'")).toHaveLength(0);
+    // Another organisation may use the same names.
+    expect((await bulk([{ name: "bulk-taken", url: "https://t.example.com" }], env.orgB.token)).status).toBe(201);
+  });
+});
+
 describe("PATCH and DELETE /registries/{id}", () => {
   it("forgets validators when the url or credential changes, not when only the name does", async () => {
     const reg = await createOk({ name: "validators", url: "https://v.example.com" });

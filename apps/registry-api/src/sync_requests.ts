@@ -1,5 +1,6 @@
 import { queueReopenedVersions } from "@charthouse/catalog";
-import { syncRequestedHttp, syncRequestedOci } from "@charthouse/contracts";
+import { syncRequestedHttp, syncRequestedOci, type SyncRequested } from "@charthouse/contracts";
+import type { RequestedSync } from "@charthouse/db";
 import type { Publisher } from "@charthouse/messaging";
 import type { ApiRepositories } from "./api_repositories.ts";
 
@@ -19,19 +20,28 @@ export interface RequestedSyncRun {
 export async function requestSync(
   db: ApiRepositories,
   publisher: Publisher,
-  request: { registryId: string; trigger: "manual" | "create" },
+  request: { registryId: string; trigger: "manual" },
 ): Promise<RequestedSyncRun> {
   const run = await db.syncRuns.request(request.registryId, request.trigger);
-  await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, {
-    registryId: run.registryId,
-    syncRunId: run.syncRunId,
-    trigger: run.trigger,
-    requestedAt: run.requestedAt,
-  });
-  let versionsRetried = 0;
-  if (request.trigger === "manual") {
-    const reopened = await db.chartVersions.reopenFailed(request.registryId);
-    versionsRetried = await queueReopenedVersions(publisher, reopened);
-  }
+  await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, syncRequestOf(run));
+  const reopened = await db.chartVersions.reopenFailed(request.registryId);
+  const versionsRetried = await queueReopenedVersions(publisher, reopened);
   return { syncRunId: run.syncRunId, reused: run.reused, versionsRetried };
+}
+
+/**
+ * Requests and publishes the first sync of registries just created, in one statement and one
+ * pipelined publish whatever their number. Returns how many requests went out. When publishing
+ * fails the runs stay recorded, and the scheduler publishes runs whose message never arrived
+ * (CHARTHOUSE_SYNC_REPUBLISH_AFTER_SECONDS).
+ */
+export async function requestFirstSyncs(db: ApiRepositories, publisher: Publisher, registryIds: readonly string[]): Promise<number> {
+  const runs = await db.syncRuns.requestFirst(registryIds);
+  const oci = runs.filter((run) => run.kind === "oci_registry").map(syncRequestOf);
+  const http = runs.filter((run) => run.kind !== "oci_registry").map(syncRequestOf);
+  return (await publisher.publishMany(syncRequestedOci, oci)) + (await publisher.publishMany(syncRequestedHttp, http));
+}
+
+function syncRequestOf(run: RequestedSync): SyncRequested {
+  return { registryId: run.registryId, syncRunId: run.syncRunId, trigger: run.trigger, requestedAt: run.requestedAt };
 }

@@ -107,6 +107,13 @@ export class RegistryRepository {
     return rows[0] ?? null;
   }
 
+  /** Registries of the organisation with their status, in the order of `ids` (ids of another organisation are left out). */
+  async getMany(organizationId: string, ids: readonly string[]): Promise<RegistryStatusRow[]> {
+    const rows = await this.#sql.query<RegistryStatusRow>(registriesSql("organization_id = $1 AND id = ANY($2::uuid[])", ""), [organizationId, ids]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   /** The registry's kind when it belongs to the organisation, or null. */
   async kindOf(organizationId: string, id: string): Promise<RegistryKind | null> {
     const rows = await this.#sql.query<{ kind: RegistryKind }>("SELECT kind FROM registries WHERE organization_id = $1 AND id = $2", [
@@ -123,17 +130,37 @@ export class RegistryRepository {
    * NULL next_sync_at means "never scheduled", which is how interval 0 (automatic sync disabled) is stored.
    */
   async insert(organizationId: string, registry: NewRegistry): Promise<string> {
+    const [id] = await this.insertMany(organizationId, [registry]);
+    return id!;
+  }
+
+  /**
+   * Inserts registries in one statement, all or none, and returns their ids in the order given
+   * (see insert). A name the organisation already uses is a ConflictError naming it; callers
+   * refuse a name given twice before, as a field error.
+   */
+  async insertMany(organizationId: string, registries: readonly NewRegistry[]): Promise<string[]> {
     try {
-      const rows = await this.#sql.query<{ id: string }>(
+      const rows = await this.#sql.query<{ id: string; name: string }>(
         `INSERT INTO registries (organization_id, name, url, kind, credential_id, sync_interval_seconds, next_sync_at)
-         VALUES ($1, $2, $3, $4, $5, $6::int,
-                 CASE WHEN $6::int = 0 THEN NULL ELSE now() + make_interval(secs => $6::int) END)
-         RETURNING id`,
-        [organizationId, registry.name, registry.url, registry.kind, registry.credentialId, registry.syncIntervalSeconds],
+         SELECT $1, r.name, r.url, r.kind, r.credential_id, r.seconds,
+                CASE WHEN r.seconds = 0 THEN NULL ELSE now() + make_interval(secs => r.seconds) END
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::int[]) AS r(name, url, kind, credential_id, seconds)
+         RETURNING id, name`,
+        [
+          organizationId,
+          registries.map((r) => r.name),
+          registries.map((r) => r.url),
+          registries.map((r) => r.kind),
+          registries.map((r) => r.credentialId),
+          registries.map((r) => r.syncIntervalSeconds),
+        ],
       );
-      return rows[0]!.id;
+      // Names are unique in an organisation: they map each returned id back to its place.
+      const ids = new Map(rows.map((row) => [row.name, row.id]));
+      return registries.map((r) => ids.get(r.name)!);
     } catch (err) {
-      if (isUniqueViolation(err)) throw nameTaken(registry.name, err);
+      if (isUniqueViolation(err)) throw nameTaken(takenName(err) ?? registries[0]!.name, err);
       throw err;
     }
   }
@@ -196,6 +223,12 @@ export class RegistryRepository {
     ]);
     if (rows.length === 0) throw new NotFoundError(`No registry with id ${id}`);
   }
+}
+
+/** The name in a unique violation's detail: `Key (organization_id, name)=(<uuid>, <name>) already exists.` */
+function takenName(err: unknown): string | undefined {
+  const detail = (err as { detail?: unknown }).detail;
+  return typeof detail === "string" ? /^Key \(organization_id, name\)=\([0-9a-f-]{36}, (.*)\) already exists\.?$/.exec(detail)?.[1] : undefined;
 }
 
 function nameTaken(name: string, cause: unknown): ConflictError {

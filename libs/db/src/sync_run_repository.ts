@@ -74,6 +74,26 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
   }
 
   /**
+   * Requests the first sync (trigger "create") of registries just inserted, in one statement. A
+   * registry that already has an active sync keeps it and is left out of the answer.
+   */
+  async requestFirst(registryIds: readonly string[]): Promise<RequestedSync[]> {
+    const rows: RawRequested[] = await this.#db.query(`WITH fresh AS (
+         SELECT id, kind FROM registries WHERE id = ANY($1::uuid[]) AND active_sync_id IS NULL FOR UPDATE
+       ), runs AS (
+         INSERT INTO sync_runs (registry_id, trigger) SELECT id, 'create' FROM fresh
+         RETURNING id, registry_id, trigger, requested_at
+       ), marked AS (
+         UPDATE registries r SET active_sync_id = runs.id FROM runs WHERE r.id = runs.registry_id
+       )
+       SELECT runs.registry_id, fresh.kind, runs.id AS sync_run_id, runs.trigger, runs.requested_at
+         FROM runs JOIN fresh ON fresh.id = runs.registry_id`,
+      [registryIds],
+    );
+    return rows.map(toRequested);
+  }
+
+  /**
    * Takes the lease on a sync run for this delivery; says when another copy holds it right now
    * (a duplicate delivery), or when the run is finished or gone.
    */

@@ -154,6 +154,18 @@ describe("SyncRunRepository.claimDue()", () => {
   });
 });
 
+describe("SyncRunRepository.requestFirst()", () => {
+  it("opens a create run for each registry without an active sync, in one statement, and leaves the others alone", async () => {
+    const fresh = await insertChartFixture(sql, "first-fresh");
+    const busy = await insertChartFixture(sql, "first-busy");
+    const active = await syncRuns.request(busy.registryId, "manual");
+    const runs = await syncRuns.requestFirst([fresh.registryId, busy.registryId]);
+    expect(runs).toEqual([expect.objectContaining({ registryId: fresh.registryId, kind: "http_registry", trigger: "create" })]);
+    expect((await registryOf(fresh.registryId)).active_sync_id).toBe(runs[0]!.syncRunId);
+    expect((await registryOf(busy.registryId)).active_sync_id).toBe(active.syncRunId);
+  });
+});
+
 describe("SyncRunRepository.request()", () => {
   it("opens a run and reuses it while it is unfinished, so two clicks make one sync", async () => {
     const fixture = await insertChartFixture(sql, "request");

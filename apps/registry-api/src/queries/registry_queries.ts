@@ -18,6 +18,11 @@ export async function getRegistry(db: ApiRepositories, organizationId: string, i
   return registryJson(row);
 }
 
+/** Registries of the organisation, in the order of `ids`. */
+export async function getRegistries(db: ApiRepositories, organizationId: string, ids: readonly string[]): Promise<RegistryJson[]> {
+  return (await db.registries.getMany(organizationId, ids)).map(registryJson);
+}
+
 /** The registry's kind when it belongs to the organisation; otherwise not found. */
 export async function registryKind(db: ApiRepositories, organizationId: string, id: string): Promise<RegistryKind> {
   const kind = await db.registries.kindOf(organizationId, id);

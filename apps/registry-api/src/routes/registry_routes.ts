@@ -4,11 +4,11 @@ import { authOf } from "../auth.ts";
 import type { ApiContext } from "../api_context.ts";
 import { parsePageRequest } from "../pagination.ts";
 import { pathId } from "../path_ids.ts";
-import { getRegistry, listRegistries, registryKind } from "../queries/registry_queries.ts";
+import { getRegistries, getRegistry, listRegistries, registryKind } from "../queries/registry_queries.ts";
 import { listSyncRuns } from "../queries/sync_run_queries.ts";
 import { normalizeRegistryUrl } from "../registry_url.ts";
 import { parseBody } from "../request_body.ts";
-import { assertCredentialUsable } from "../registry_writes.ts";
+import { assertCredentialUsable, createRegistries } from "../registry_writes.ts";
 import { requestSync } from "../sync_requests.ts";
 
 const nameSchema = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
@@ -26,6 +26,16 @@ const createSchema = z.object({
   sync_interval_seconds: intervalSchema.optional(),
 });
 
+/** The most registries one bulk create takes: 1,000 fit well under the 1 MiB body limit. */
+export const maxBulkRegistries = 1_000;
+
+const bulkCreateSchema = z.object({
+  registries: z
+    .array(createSchema, { error: "must be an array of registries" })
+    .min(1, "must hold at least one registry")
+    .max(maxBulkRegistries, `must hold at most ${maxBulkRegistries} registries; send more in several requests`),
+});
+
 const patchSchema = z.object({
   name: nameSchema.optional(),
   url: z.string({ error: "must be a URL" }).min(1, "must not be empty").optional(),
@@ -35,7 +45,7 @@ const patchSchema = z.object({
 
 /** /registries: list, get, create, patch, delete, manual sync and sync history. */
 export function registryRoutes(context: ApiContext): Router {
-  const { db, log } = context;
+  const { db } = context;
   const router = Router();
 
   router.get("/registries", async (req, res) => {
@@ -49,23 +59,15 @@ export function registryRoutes(context: ApiContext): Router {
   router.post("/registries", async (req, res) => {
     const { organizationId } = authOf(res);
     const body = parseBody(createSchema, req.body);
-    const { url, kind } = normalizeRegistryUrl(body.url, body.kind);
-    const credentialId = body.credential_id ?? null;
-    await assertCredentialUsable(db, organizationId, credentialId);
-    const id = await db.registries.insert(organizationId, {
-      name: body.name,
-      url,
-      kind,
-      credentialId,
-      syncIntervalSeconds: body.sync_interval_seconds ?? 120,
-    });
-    try {
-      await requestSync(db, context.publisher, { registryId: id, trigger: "create" });
-    } catch (err) {
-      // The run is recorded; the scheduler republishes runs whose message never arrived.
-      log.warn({ err, registryId: id }, "Cannot publish the first sync of a new registry");
-    }
-    res.status(201).location(`${req.baseUrl}/registries/${id}`).json(await getRegistry(db, organizationId, id));
+    const [id] = await createRegistries(context, organizationId, [body], (_, name) => name);
+    res.status(201).location(`${req.baseUrl}/registries/${id}`).json(await getRegistry(db, organizationId, id!));
+  });
+
+  router.post("/registries/bulk", async (req, res) => {
+    const { organizationId } = authOf(res);
+    const body = parseBody(bulkCreateSchema, req.body);
+    const ids = await createRegistries(context, organizationId, body.registries, (index, name) => `registries.${index}.${name}`);
+    res.status(201).json({ registries: await getRegistries(db, organizationId, ids) });
   });
 
   router.patch("/registries/:id", async (req, res) => {
