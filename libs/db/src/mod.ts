@@ -51,3 +51,12 @@ export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_targ
 export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";
 export { VersionMetadataReads, type ComparableVersionRow, type StoredVersionMetadata } from "./version_metadata_reads.ts";
+export { SubscriptionRepository, type NewSubscription, type SubscriptionRow } from "./subscription_repository.ts";
+export {
+  WebhookDeliveryRepository,
+  type ClaimedWebhookDelivery,
+  type NewWebhookDelivery,
+  type WebhookAttemptResult,
+  type WebhookDeliveryRow,
+} from "./webhook_delivery_repository.ts";
+export { WebhookEventReads, type WebhookVersionFacts } from "./webhook_event_reads.ts";
