@@ -19,6 +19,7 @@ export interface SchemaObject {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
   default?: unknown;
 }
 

@@ -64,8 +64,11 @@ export {
   buildCloudEvent,
   testEventType,
   webhookBody,
+  webhookDeliveryFor,
   webhookFormats,
+  type WatchedEventDescription,
   type WebhookCloudEvent,
+  type WebhookDeliveryDraft,
   type WebhookEventData,
   type WebhookFormat,
 } from "./webhook_cloud_event.ts";

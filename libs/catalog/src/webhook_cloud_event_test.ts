@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCloudEvent, webhookBody, type WebhookEventData } from "./webhook_cloud_event.ts";
+import { buildCloudEvent, webhookBody, webhookDeliveryFor, type WebhookEventData } from "./webhook_cloud_event.ts";
 
 const data: WebhookEventData = {
   registry_id: "11111111-1111-4111-8111-111111111111",
@@ -39,5 +39,16 @@ describe("webhookBody()", () => {
     expect(JSON.parse(webhookBody(event, "slack"))).toEqual({
       text: "Charthouse version.ready: team-charts/web 2.1.0 (app 1.25.3), previous 2.0.0",
     });
+  });
+});
+
+describe("webhookDeliveryFor()", () => {
+  it("gives each delivery its own id, which is the CloudEvent's id, and keeps the event's key", () => {
+    const event = { type: "version.ready" as const, key: "v1:ready", time: new Date(), data };
+    const one = webhookDeliveryFor("s-1", event);
+    const two = webhookDeliveryFor("s-2", event);
+    expect(one.id).not.toBe(two.id);
+    expect(one.event.id).toBe(one.id);
+    expect(one).toMatchObject({ subscriptionId: "s-1", eventKey: "v1:ready", eventType: "version.ready" });
   });
 });
