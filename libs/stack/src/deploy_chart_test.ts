@@ -368,6 +368,7 @@ describe("deploy/charthouse Helm chart", () => {
       "oci-fetcher": streams.SYNC.name,
       "chart-downloader": streams.DOWNLOADS.name,
       "metadata-extractor": streams.EXTRACTIONS.name,
+      notifier: streams.EVENTS.name,
     });
 
     const cpuScaled = manifests
