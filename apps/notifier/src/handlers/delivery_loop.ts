@@ -43,29 +43,32 @@ export function startDeliveryLoop(deps: DeliveryLoopDependencies): DeliveryLoop 
 
   const loop = (async () => {
     while (!stopping) {
+      // Every slot busy: wait for one, then look for more at once.
+      if (inFlight.size >= settings.concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
       const room = settings.concurrency - inFlight.size;
       let claimed: ClaimedWebhookDelivery[] = [];
-      if (room > 0) {
-        try {
-          claimed = await deps.deliveries.claimDue(room, leaseMs);
-        } catch (err) {
-          log.warn({ err }, "Cannot claim due webhook deliveries; trying again");
-        }
+      try {
+        claimed = await deps.deliveries.claimDue(room, leaseMs);
+      } catch (err) {
+        log.warn({ err }, "Cannot claim due webhook deliveries; trying again");
       }
       for (const delivery of claimed) {
         const work: Promise<void> = attempt(deps, delivery).finally(() => inFlight.delete(work));
         inFlight.add(work);
       }
-      // More may be due at once when this look filled every slot; otherwise wait a little, or for a slot.
-      if (claimed.length > 0 && claimed.length === room) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, settings.pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (inFlight.size >= settings.concurrency) await Promise.race(inFlight);
+      // Fewer due than there was room for: nothing more is due now, so look again a little later.
+      if (claimed.length < room) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, settings.pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
     }
   })();
 

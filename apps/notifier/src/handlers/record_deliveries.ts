@@ -98,7 +98,8 @@ async function readyOccurrence(reads: RecordDeliveriesDependencies["reads"], eve
     items: [
       {
         type: "version.ready",
-        key: `${event.versionId}:ready:${event.at}`,
+        // The version with these bytes: a replayed ready event is the same event, a re-pushed digest a new one.
+        key: `${event.versionId}:ready:${facts.digest ?? ""}`,
         time: at,
         chart: facts.chart,
         version: facts.version,

@@ -56,10 +56,10 @@ describe("recordDeliveriesHandler()", () => {
     expect(two.recorded[0]?.event).toMatchObject({ type: "dev.charthouse.version.ready", source: `/registries/${registryId}`, data: { chart: "web", version: "2.0.0", digest: "sha256:d" } });
   });
 
-  it("records nothing more when the same event comes again", async () => {
+  it("records nothing more when the same version is announced ready again, even at another time", async () => {
     const { handler, recorded } = setup("2.0.0");
     await handler.handle({ ...ready, version: "2.0.0" }, context("chart.version.ready.v1"));
-    await handler.handle({ ...ready, version: "2.0.0" }, context("chart.version.ready.v1"));
+    await handler.handle({ ...ready, version: "2.0.0", at: "2026-06-01T00:05:00.000Z" }, context("chart.version.ready.v1"));
     expect(recorded).toHaveLength(2);
   });
 
