@@ -24,10 +24,8 @@ export {
   type CredentialRow,
   type NewCredential,
   type SealedCredentialSecretRow,
-  type SealedSecretRow,
-  type SecretReplacement,
-  type StoredSecret,
 } from "./credential_repository.ts";
+export { SealedSecretTable, type SealedSecretRow, type SealedSecretTableName, type SecretReplacement, type StoredSecret } from "./sealed_secret_table.ts";
 export { RegistryRepository, type NewRegistry, type RegistryChange, type RegistryStatusRow } from "./registry_repository.ts";
 export {
   ChartCatalogReads,

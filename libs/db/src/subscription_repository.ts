@@ -1,5 +1,5 @@
 import { NotFoundError } from "@charthouse/errors";
-import type { StoredSecret } from "./credential_repository.ts";
+import type { StoredSecret } from "./sealed_secret_table.ts";
 import type { KeysetSlice } from "./keyset_slice.ts";
 import type { SqlClient } from "./sql_client.ts";
 
