@@ -180,6 +180,18 @@ describe("watch rules and signed webhooks", () => {
     expect(await deliveries(subscription.id)).toHaveLength(1);
   });
 
+  it("tells a version published again under another digest as version.repushed, once", { timeout: 60_000 }, async () => {
+    const subscription = await subscribe("/repushed", { events: ["version.repushed"] });
+    // Same version, other bytes: helm packages it again with another appVersion.
+    await repository.add({ name: "web", version: "2.0.0", appVersion: "2.0.0-fixed" });
+    await syncNow(charthouse, registryId);
+    const [request] = await waitFor(() => (to("/repushed").length > 0 ? to("/repushed") : false), { what: "the re-push", timeoutMs: 30_000, intervalMs: 50 });
+    expect(verified(request!)).toMatchObject({ type: "dev.charthouse.version.repushed", data: { chart: "web", version: "2.0.0" } });
+    await registrySettled(charthouse, registryId, "web 2.0.0 ready again");
+    await notifierCaughtUp();
+    expect((await deliveries(subscription.id)).map((d) => d.event_type)).toEqual(["version.repushed"]);
+  });
+
   it("refuses a webhook target of 169.254.169.254, at creation and again at delivery", { timeout: 60_000 }, async () => {
     const refused = await charthouse.api<{ code: string; errors: { field: string }[] }>("POST", "/subscriptions", {
       name: "metadata",

@@ -5,8 +5,10 @@ import {
   type WebhookEventType,
 } from "@charthouse/catalog";
 import {
+  chartVersionDeprecated,
   chartVersionReady,
   chartVersionRemoved,
+  chartVersionRepushed,
   defineContract,
   registrySyncFinished,
   streams,
@@ -53,8 +55,9 @@ interface EventOccurrence {
 
 /**
  * The notifier's consumer handler: turns an event into the watch rules' events (chart.version.ready
- * is version.ready, each version of chart.version.removed a version.removed, a failed
- * registry.sync.finished after a sync that did not fail sync.failing), matches them against the
+ * is version.ready; each version of chart.version.removed, .repushed and .deprecated a
+ * version.removed, .repushed and .deprecated; a failed registry.sync.finished after a sync that
+ * did not fail sync.failing), matches them against the
  * organisation's subscriptions that existed when it happened, and records one delivery per match
  * (a replayed event records nothing more). Other events are acknowledged and left.
  */
@@ -82,7 +85,11 @@ export function recordDeliveriesHandler(deps: RecordDeliveriesDependencies): Mes
 async function occurrenceOf(reads: RecordDeliveriesDependencies["reads"], payload: unknown, subject: string | undefined): Promise<EventOccurrence | null> {
   if (subject === undefined) throw new InputError("The notifier cannot tell an event without its subject");
   if (subject === chartVersionReady.subject) return await readyOccurrence(reads, validatePayload(chartVersionReady, payload));
-  if (subject === chartVersionRemoved.subject) return await removedOccurrence(reads, validatePayload(chartVersionRemoved, payload));
+  if (subject === chartVersionRemoved.subject) return await versionsOccurrence(reads, "version.removed", validatePayload(chartVersionRemoved, payload));
+  if (subject === chartVersionRepushed.subject) return await versionsOccurrence(reads, "version.repushed", validatePayload(chartVersionRepushed, payload));
+  if (subject === chartVersionDeprecated.subject) {
+    return await versionsOccurrence(reads, "version.deprecated", validatePayload(chartVersionDeprecated, payload));
+  }
   if (subject === registrySyncFinished.subject) return await failingOccurrence(reads, validatePayload(registrySyncFinished, payload));
   return null;
 }
@@ -117,17 +124,23 @@ async function readyOccurrence(reads: RecordDeliveriesDependencies["reads"], eve
   };
 }
 
-async function removedOccurrence(reads: RecordDeliveriesDependencies["reads"], event: ChartVersionsEvent): Promise<EventOccurrence> {
+/** The versions of one chart.version.removed, .repushed or .deprecated message, each its own event. */
+async function versionsOccurrence(
+  reads: RecordDeliveriesDependencies["reads"],
+  type: "version.removed" | "version.repushed" | "version.deprecated",
+  event: ChartVersionsEvent,
+): Promise<EventOccurrence> {
   const at = new Date(event.at);
   const facts = await reads.versions(event.versions.map((v) => v.versionId));
   return {
     organizationId: event.organizationId,
-    type: "version.removed",
+    type,
     registryId: event.registryId,
     at,
     items: facts.map((f) => ({
-      type: "version.removed" as const,
-      key: `${f.version_id}:removed:${event.at}`,
+      type,
+      // A re-push is told once per new digest; the others once per message.
+      key: type === "version.repushed" ? `${f.version_id}:repushed:${f.digest ?? ""}` : `${f.version_id}:${type}:${event.at}`,
       time: at,
       chart: f.chart,
       version: f.version,

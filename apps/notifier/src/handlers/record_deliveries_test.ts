@@ -14,7 +14,7 @@ const subscription = (over: Partial<SubscriptionRow>): SubscriptionRow => ({
   id: "sub",
   name: "s",
   url: "https://hooks.example.com/x",
-  events: ["version.ready", "version.removed", "sync.failing"],
+  events: ["version.ready", "version.removed", "version.repushed", "version.deprecated", "sync.failing"],
   registry_id: null,
   chart: "web",
   version_range: "^2",
@@ -81,4 +81,22 @@ describe("recordDeliveriesHandler()", () => {
     expect(recorded).toHaveLength(0);
     await expect(handler.handle({ ...ready, versionId: "nope" }, context("chart.version.ready.v1"))).rejects.toThrow(/versionId/);
   });
+});
+
+describe("recordDeliveriesHandler() on batches of versions", () => {
+  const batch = { organizationId, registryId, chart: "web", versions: [{ versionId, version: "2.0.0" }], at: "2026-06-01T00:00:00.000Z" };
+  for (const [subject, type] of [
+    ["chart.version.removed.v1", "dev.charthouse.version.removed"],
+    ["chart.version.repushed.v1", "dev.charthouse.version.repushed"],
+    ["chart.version.deprecated.v1", "dev.charthouse.version.deprecated"],
+  ] as const) {
+    it(`tells each version of ${subject} as ${type}`, async () => {
+      const { handler, recorded } = setup("2.0.0");
+      await handler.handle(batch, context(subject));
+      expect(recorded.map((d) => [d.subscriptionId, d.event.type])).toEqual([
+        ["on-two", type],
+        ["any", type],
+      ]);
+    });
+  }
 });

@@ -12,8 +12,8 @@ const eventChoices: { type: WebhookEventType; label: string }[] = [
   { type: "version.ready", label: "A version is ready" },
   { type: "version.removed", label: "A version leaves the registry" },
   { type: "sync.failing", label: "The registry starts failing to sync" },
-  { type: "version.deprecated", label: "A version is deprecated (no source yet)" },
-  { type: "version.repushed", label: "A version is re-pushed (no source yet)" },
+  { type: "version.deprecated", label: "A version is marked deprecated" },
+  { type: "version.repushed", label: "A version is published again with other bytes" },
 ];
 
 /** Add a watch rule; once made, its signing secret is shown here, the only time it is. */
