@@ -100,3 +100,18 @@ describe("recordDeliveriesHandler() on batches of versions", () => {
     });
   }
 });
+
+describe("recordDeliveriesHandler() without candidates", () => {
+  it("reads no version when no subscription of the organisation may want the event", async () => {
+    const never = async (): Promise<never> => {
+      throw new Error("read although no subscription may want the event");
+    };
+    const handler = recordDeliveriesHandler({
+      subscriptions: { candidates: async () => [] },
+      deliveries: { record: never },
+      reads: { versions: never, registryName: never, failedBefore: never },
+      metrics: { recorded: () => undefined, attempted: () => undefined },
+    });
+    await handler.handle({ ...ready, version: "2.0.0" }, context("chart.version.ready.v1"));
+  });
+});
