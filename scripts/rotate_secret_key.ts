@@ -1,11 +1,11 @@
 /**
- * `npm run rotate-secret-key`: re-encrypts every credential under CHARTHOUSE_SECRET_KEY, opening
+ * `npm run rotate-secret-key`: re-encrypts every credential and subscription secret under CHARTHOUSE_SECRET_KEY, opening
  * them with it or one of CHARTHOUSE_PREVIOUS_SECRET_KEYS. Safe to run again or concurrently.
  * The procedure (keys on the services first, then this, then drop the old keys) is in README.md.
  */
 import { loadConfig, secretKeyListSetting, urlSetting } from "@charthouse/config";
 import { rotateSecretKeys, secretBoxFromSettings, type SecretBox } from "@charthouse/credentials";
-import { createSqlClient, CredentialRepository } from "@charthouse/db";
+import { createSqlClient, CredentialRepository, SealedSecretTable } from "@charthouse/db";
 import { z } from "zod";
 
 let settings: { config: { DATABASE_URL: string }; box: SecretBox };
@@ -24,22 +24,33 @@ try {
 const { box } = settings;
 const sql = createSqlClient(settings.config.DATABASE_URL, { poolSize: 2 });
 try {
-  process.stderr.write(`Re-encrypting credentials under key ${box.currentKeyId}\n`);
-  const counts = await rotateSecretKeys(new CredentialRepository(sql), box, {
-    onBatch: (progress) => process.stderr.write(`  ${progress.reencrypted} re-encrypted so far\n`),
-  });
-  for (const failure of counts.failed) process.stderr.write(`  cannot re-encrypt credential ${failure.id}: ${failure.reason}\n`);
-  process.stdout.write(
-    `${JSON.stringify({
-      key_id: box.currentKeyId,
+  // Credentials, then subscriptions' webhook secrets: both are sealed for their row's id.
+  const tables = [
+    { name: "credentials", what: "credential", store: new CredentialRepository(sql) },
+    { name: "subscriptions", what: "subscription", store: new SealedSecretTable(sql, "subscriptions") },
+  ] as const;
+  const results: Record<string, unknown> = { key_id: box.currentKeyId };
+  let failed = 0;
+  for (const table of tables) {
+    process.stderr.write(`Re-encrypting ${table.name} under key ${box.currentKeyId}\n`);
+    const counts = await rotateSecretKeys(table.store, box, {
+      onBatch: (progress) => process.stderr.write(`  ${progress.reencrypted} re-encrypted so far\n`),
+    });
+    for (const failure of counts.failed) process.stderr.write(`  cannot re-encrypt ${table.what} ${failure.id}: ${failure.reason}\n`);
+    const summary = {
       already_current: counts.alreadyCurrent,
       reencrypted: counts.reencrypted,
       changed_meanwhile: counts.changedMeanwhile,
       failed: counts.failed.length,
-    })}\n`,
-  );
+    };
+    // The credentials' counts stay at the top level, as before; the subscriptions' go under their name.
+    if (table.name === "credentials") Object.assign(results, summary);
+    else results[table.name] = summary;
+    failed += counts.failed.length;
+  }
+  process.stdout.write(`${JSON.stringify(results)}\n`);
   // Failed rows still need a key this run was not given: say so through the exit code.
-  process.exitCode = counts.failed.length > 0 ? 1 : 0;
+  process.exitCode = failed > 0 ? 1 : 0;
 } finally {
   await sql.close();
 }

@@ -21,7 +21,7 @@ import { makeFaultRepository, type FaultRepository } from "./support/fault_repos
 // makes them) plus deploy/compose/test.override.yml (an nginx chart server). Needs a Docker
 // engine: without one every test here fails, none passes.
 
-const charthouseServices = ["registry-api", "scheduler", "index-fetcher", "oci-fetcher", "chart-downloader", "metadata-extractor"];
+const charthouseServices = ["registry-api", "scheduler", "index-fetcher", "oci-fetcher", "chart-downloader", "metadata-extractor", "notifier"];
 const workers = ["index-fetcher", "chart-downloader", "metadata-extractor", "scheduler", "oci-fetcher"];
 
 /** The figures this file measures, written to .cache/test-results/containers.json and printed one per line. */

@@ -66,6 +66,7 @@ describe("/metrics of the running services", () => {
       ["CHARTHOUSE_SYNC", "oci-fetcher"],
       ["CHARTHOUSE_DOWNLOADS", "chart-downloader"],
       ["CHARTHOUSE_EXTRACTIONS", "metadata-extractor"],
+      ["CHARTHOUSE_EVENTS", "notifier"],
     ] as const) {
       expect(metricSample(text, "charthouse_jetstream_consumer_pending", { stream, consumer }), consumer).toBe(0);
       expect(metricSample(text, "charthouse_jetstream_consumer_ack_pending", { stream, consumer }), consumer).toBe(0);

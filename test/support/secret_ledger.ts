@@ -54,8 +54,8 @@ const secretFields = ["password", "token", "secret_access_key", "session_token",
 
 /**
  * Keeps one API exchange a test made through the harness, and learns the secrets in it: the
- * secret fields of credentials sent, and the token values the API shows once (on POST /tokens
- * and /organizations). Those values are blanked in the kept body, since that answer is the one
+ * secret fields of credentials sent, and the token values and webhook secrets the API shows once
+ * (on POST /tokens, /organizations and /subscriptions). Those values are blanked in the kept body, since that answer is the one
  * place they belong; any other body that holds them is a leak.
  */
 export function recordApiExchange(
@@ -67,8 +67,8 @@ export function recordApiExchange(
     for (const [label, value] of credentialSecrets(exchange.requestBody)) recordSecret(`${label} sent to ${where}`, value);
   }
   let text = exchange.responseText;
-  if (exchange.method === "POST" && /^\/(tokens|organizations)$/.test(exchange.path) && exchange.status === 201) {
-    const shown = shownTokenValue(text);
+  if (exchange.method === "POST" && /^\/(tokens|organizations|subscriptions)$/.test(exchange.path) && exchange.status === 201) {
+    const shown = exchange.path === "/subscriptions" ? shownSubscriptionSecret(text) : shownTokenValue(text);
     if (shown !== undefined) {
       recordSecret(`token made by ${where}`, shown);
       text = text.replaceAll(shown, "<shown once>");
@@ -98,6 +98,12 @@ function credentialSecrets(body: Record<string, unknown>): [string, string][] {
     }
   }
   return found;
+}
+
+// A subscription's signing secret, shown once by POST /subscriptions (sent or made there).
+function shownSubscriptionSecret(text: string): string | undefined {
+  const body = parseJson(text);
+  return isRecord(body) && typeof body["secret"] === "string" && body["secret"].length >= 8 ? body["secret"] : undefined;
 }
 
 function shownTokenValue(text: string): string | undefined {

@@ -1,6 +1,7 @@
 import type { Logger } from "@charthouse/logging";
 import type { ArchiveStore, Publisher } from "@charthouse/messaging";
 import type { SecretBox } from "@charthouse/credentials";
+import type { DestinationPolicy } from "@charthouse/outbound-http";
 import type { ApiRepositories } from "./api_repositories.ts";
 
 /** What the API's routes are built from: connections and adapters, made once in main.ts. */
@@ -12,4 +13,6 @@ export interface ApiContext {
   log: Logger;
   /** Seals and opens credential secrets; null when CHARTHOUSE_SECRET_KEY is not configured. */
   secretBox: SecretBox | null;
+  /** Which webhook targets a subscription may name (CHARTHOUSE_BLOCK_PRIVATE_NETWORKS); private networks allowed when absent, as by default. */
+  destinations?: DestinationPolicy;
 }

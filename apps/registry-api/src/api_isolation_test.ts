@@ -25,6 +25,8 @@ interface Fixture {
   credentialId: string;
   spareCredentialId: string;
   tokenId: string;
+  subscriptionId: string;
+  spareSubscriptionId: string;
   chart: string;
   version: string;
 }
@@ -149,6 +151,28 @@ const table: Record<string, Entry> = {
     ok: 200,
     calls: (f) => [{ path: version(f, "/check-values"), body: { values: "note: mine\n" }, otherOrganization: "not_found" }],
   },
+  "GET /subscriptions": { needs: "read", ok: 200, calls: () => [{ path: "/subscriptions", otherOrganization: own(200) }] },
+  "POST /subscriptions": {
+    needs: "write",
+    ok: 201,
+    calls: (f) => [
+      { path: "/subscriptions", body: { name: `sub-new-${tag}`, url: "https://203.0.113.7/hook", events: ["version.ready"] }, otherOrganization: own(201) },
+      // Naming A's registry from B is the same as naming none that exists.
+      {
+        path: "/subscriptions",
+        body: { name: `sub-reg-${tag}`, url: "https://203.0.113.7/hook", events: ["version.ready"], registry_id: f.registryId },
+        otherOrganization: own(422),
+      },
+    ],
+  },
+  "GET /subscriptions/:id": { needs: "read", ok: 200, calls: (f) => [{ path: `/subscriptions/${f.subscriptionId}`, otherOrganization: "not_found" }] },
+  "DELETE /subscriptions/:id": { needs: "write", ok: 204, calls: (f) => [{ path: `/subscriptions/${f.spareSubscriptionId}`, otherOrganization: "not_found" }] },
+  "GET /subscriptions/:id/deliveries": {
+    needs: "read",
+    ok: 200,
+    calls: (f) => [{ path: `/subscriptions/${f.subscriptionId}/deliveries`, otherOrganization: "not_found" }],
+  },
+  "POST /subscriptions/:id/test": { needs: "write", ok: 202, calls: (f) => [{ path: `/subscriptions/${f.subscriptionId}/test`, otherOrganization: "not_found" }] },
   "GET /tokens": { needs: "admin", ok: 200, calls: () => [{ path: "/tokens", otherOrganization: own(200) }] },
   "POST /tokens": { needs: "admin", ok: 201, calls: () => [{ path: "/tokens", body: { name: `made-${tag}`, scopes: ["read"] }, otherOrganization: own(201) }] },
   "GET /tokens/:id": { needs: "admin", ok: 200, calls: (f) => [{ path: `/tokens/${f.tokenId}`, otherOrganization: "not_found" }] },
@@ -178,6 +202,8 @@ const secrets = {
   credentialPassword: `iso-password-${tag}`,
   spareCredentialName: `iso-spare-${tag}`,
   tokenName: `iso-token-${tag}`,
+  subscriptionName: `iso-subscription-${tag}`,
+  subscriptionPath: `iso-hook-${tag}`,
   chartDescription: `iso-description-${tag}`,
   readme: `iso-readme-${tag}`,
   values: `iso-values-${tag}`,
@@ -235,6 +261,9 @@ beforeAll(async () => {
     credential_id: credential.id,
   });
   const token = await expectCreated<{ id: string }>("/tokens", { name: secrets.tokenName, scopes: ["read"] });
+  const subscriptionBody = { url: `https://203.0.113.7/${secrets.subscriptionPath}`, events: ["version.ready"], registry_id: registry.id, chart: "iso-*" };
+  const subscription = await expectCreated<{ id: string }>("/subscriptions", { ...subscriptionBody, name: secrets.subscriptionName });
+  const spareSubscription = await expectCreated<{ id: string }>("/subscriptions", { ...subscriptionBody, name: `${secrets.subscriptionName}-2` });
 
   const archive = new Uint8Array(Buffer.from(secrets.archive));
   const sha256 = createHash("sha256").update(archive).digest("hex");
@@ -252,6 +281,8 @@ beforeAll(async () => {
     credentialId: credential.id,
     spareCredentialId: spare.id,
     tokenId: token.id,
+    subscriptionId: subscription.id,
+    spareSubscriptionId: spareSubscription.id,
     chart: "iso-app",
     version: "1.0.0",
   };

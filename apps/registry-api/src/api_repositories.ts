@@ -8,9 +8,11 @@ import {
   HelmIndexRepository,
   OrganizationRepository,
   RegistryRepository,
+  SubscriptionRepository,
   SyncRunReads,
   SyncRunRepository,
   VersionMetadataReads,
+  WebhookDeliveryRepository,
   type SqlClient,
 } from "@charthouse/db";
 
@@ -28,6 +30,8 @@ export interface ApiRepositories {
   gauges: DomainGaugeReads;
   versionMetadata: VersionMetadataReads;
   helmIndexes: HelmIndexRepository;
+  subscriptions: SubscriptionRepository;
+  webhookDeliveries: WebhookDeliveryRepository;
 }
 
 /** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
@@ -45,5 +49,7 @@ export function createApiRepositories(sql: SqlClient): ApiRepositories {
     gauges: new DomainGaugeReads(sql),
     versionMetadata: new VersionMetadataReads(sql),
     helmIndexes: new HelmIndexRepository(sql),
+    subscriptions: new SubscriptionRepository(sql),
+    webhookDeliveries: new WebhookDeliveryRepository(sql),
   };
 }

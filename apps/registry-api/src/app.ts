@@ -22,6 +22,7 @@ import { eventRoutes, type EventRouteOptions } from "./routes/event_routes.ts";
 import { helmRoutes, type HelmIndexForm } from "./routes/helm_routes.ts";
 import { organizationRoutes } from "./routes/organization_routes.ts";
 import { registryRoutes } from "./routes/registry_routes.ts";
+import { subscriptionRoutes } from "./routes/subscription_routes.ts";
 import { tokenRoutes } from "./routes/token_routes.ts";
 import { mountWebUi } from "./web_ui.ts";
 
@@ -45,6 +46,7 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   router.use(chartRoutes(context));
   router.use(compareRoutes(context));
   if (options.events) router.use(eventRoutes(options.events, context, options.eventRoutes));
+  router.use(subscriptionRoutes(context));
   router.use(tokenRoutes(context));
   router.use(organizationRoutes(context));
   if (options.deadLetters) router.use(adminRoutes(context, options.deadLetters));

@@ -1,4 +1,4 @@
-import { commonSettings, loadConfig, optionalString, secretKeyListSetting } from "@charthouse/config";
+import { booleanSetting, commonSettings, loadConfig, optionalString, secretKeyListSetting } from "@charthouse/config";
 import { z } from "zod";
 
 /** CHARTHOUSE_SECRET_KEY: unset, or base64 of exactly 32 bytes (AES-256). */
@@ -18,6 +18,8 @@ const registryApiSettings = {
   CHARTHOUSE_SECRET_KEY: secretKeySetting(),
   /** Keys that still open credentials while `npm run rotate-secret-key` moves them to the current key. */
   CHARTHOUSE_PREVIOUS_SECRET_KEYS: secretKeyListSetting(),
+  /** Refuse webhook targets on private networks too (link-local and metadata are always refused). */
+  CHARTHOUSE_BLOCK_PRIVATE_NETWORKS: booleanSetting(false),
 };
 
 /** The validated configuration of registry-api. */

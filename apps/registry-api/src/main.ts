@@ -16,7 +16,7 @@ const tracing = await startTracing("registry-api", { log });
 
 runService(log, async () => {
   const secretBox = openSecretBox(config.CHARTHOUSE_SECRET_KEY, config.CHARTHOUSE_PREVIOUS_SECRET_KEYS);
-  if (secretBox === null) log.warn("CHARTHOUSE_SECRET_KEY is not set: credentials cannot be created");
+  if (secretBox === null) log.warn("CHARTHOUSE_SECRET_KEY is not set: credentials and subscriptions cannot be created");
   // Postgres, migrated first (this service applies the migrations; the workers wait for them),
   // NATS with every stream, the publisher and the archive store.
   await ensureSchema(config.DATABASE_URL);
@@ -30,6 +30,7 @@ runService(log, async () => {
     archives: connections.archives,
     log,
     secretBox,
+    destinations: { blockPrivateNetworks: config.CHARTHOUSE_BLOCK_PRIVATE_NETWORKS },
   };
   // One shared consumer of the EVENTS stream for every /events client of this process.
   const events = await EventFeed.start(connections.nats, { log });

@@ -1,6 +1,7 @@
 import { adminPaths, adminSchemas } from "./openapi_admin.ts";
 import { comparePaths, compareSchemas } from "./openapi_compare.ts";
 import { helmPaths } from "./openapi_helm.ts";
+import { subscriptionPaths, subscriptionSchemas } from "./openapi_subscriptions.ts";
 import {
   errors,
   idParam,
@@ -240,7 +241,7 @@ const schemas: Record<string, SchemaObject> = {
   TokenScope: {
     type: "string",
     enum: ["read", "write", "admin"],
-    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries and credentials; admin: also /tokens (and /organizations for the default organisation)",
+    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries, credentials and subscriptions; admin: also /tokens (and /organizations for the default organisation)",
   },
   TokenCreate: object(
     {
@@ -260,6 +261,7 @@ const schemas: Record<string, SchemaObject> = {
   OrganizationCreated: object({ organization: ref("Organization"), token: ref("TokenCreated") }),
   ...adminSchemas,
   ...compareSchemas,
+  ...subscriptionSchemas,
 };
 
 const versionParams = [idParam("registry"), nameParam, versionParam];
@@ -297,6 +299,7 @@ const paths: Record<string, Record<string, OperationObject>> = {
   },
   ...adminPaths,
   ...comparePaths,
+  ...subscriptionPaths,
   "/organizations/current": {
     get: op("getCurrentOrganization", "The organisation of the calling token", "organizations", { 200: { description: "The organisation", content: json(ref("Organization")) } }),
   },
@@ -447,7 +450,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
-  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "admin" }, { name: "helm" }],
+  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "subscriptions" }, { name: "admin" }, { name: "helm" }],
   paths: {
     "/openapi.json": {
       get: {

@@ -8,6 +8,7 @@ import { ChartsPage } from "./pages/charts_page.tsx";
 import { CredentialsPage } from "./pages/credentials_page.tsx";
 import { RepositoriesPage } from "./pages/repositories_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
+import { SubscriptionsPage } from "./pages/subscriptions_page.tsx";
 import { Empty, Loading } from "./components/states.tsx";
 
 // The chart page brings the Markdown, sanitiser and highlighter code: loaded when first opened.
@@ -59,6 +60,7 @@ function Gate(): ReactNode {
           />
           <Route path="/repositories" element={<RepositoriesPage />} />
           <Route path="/credentials" element={<CredentialsPage />} />
+          <Route path="/subscriptions" element={<SubscriptionsPage />} />
           <Route
             path="*"
             element={
@@ -100,6 +102,7 @@ function Layout({ children }: { children: ReactNode }): ReactNode {
           </NavLink>
           <NavLink to="/repositories">Repositories</NavLink>
           <NavLink to="/credentials">Credentials</NavLink>
+          <NavLink to="/subscriptions">Subscriptions</NavLink>
         </nav>
         <span
           className={`live live-${state}`}

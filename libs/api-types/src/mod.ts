@@ -4,3 +4,4 @@
  */
 export type * from "./api_json.ts";
 export type * from "./compare_json.ts";
+export type * from "./subscription_json.ts";

@@ -50,3 +50,26 @@ export {
   type SyncAttemptOutcome,
   type SyncDelivery,
 } from "./leased_sync_handler.ts";
+export {
+  chartGlobPattern,
+  isVersionRange,
+  matchesSubscription,
+  webhookEventTypes,
+  type SubscriptionRule,
+  type WatchedEvent,
+  type WebhookEventType,
+} from "./subscription_match.ts";
+export { signWebhook, verifyWebhookSignature, webhookHeaders, webhookSecretBytes, type SignedWebhook } from "./webhook_signature.ts";
+export {
+  buildCloudEvent,
+  testEventType,
+  webhookBody,
+  webhookDeliveryFor,
+  webhookFormats,
+  type WatchedEventDescription,
+  type WebhookCloudEvent,
+  type WebhookDeliveryDraft,
+  type WebhookEventData,
+  type WebhookFormat,
+} from "./webhook_cloud_event.ts";
+export { nextWebhookAttempt, webhookRetryWindowMs } from "./webhook_retry_schedule.ts";

@@ -1,4 +1,4 @@
-import { chartVersionDiscovered, chartVersionRemoved, type MessagePublisher } from "@charthouse/contracts";
+import { chartVersionDeprecated, chartVersionDiscovered, chartVersionRemoved, chartVersionRepushed, type MessagePublisher } from "@charthouse/contracts";
 import { DownloadQueue } from "./download_queue.ts";
 import type { LeasedSync, SyncRunStore } from "./sync_run.ts";
 import { VersionAnnouncer } from "./version_announcer.ts";
@@ -55,6 +55,9 @@ export async function writeVersionChanges(deps: CatalogWriterDependencies, write
     inserted += pending.length - slice.refetch.length;
     announcer.add(chartVersionDiscovered, pending);
     announcer.add(chartVersionRemoved, slice.removedIds.flatMap((id) => removable.get(id) ?? []));
+    // For watch rules: a stored version under a new digest is re-pushed; one whose deprecated flag turned on is deprecated.
+    announcer.add(chartVersionRepushed, slice.refetch.filter((v) => isRepush(removable.get(v.id), v.digest)));
+    announcer.add(chartVersionDeprecated, slice.updated.filter((v) => v.deprecated && removable.get(v.id)?.deprecated === false));
     queue.add(pending);
     write.working();
   }
@@ -66,4 +69,9 @@ export async function writeVersionChanges(deps: CatalogWriterDependencies, write
   await announcer.drain();
   write.working();
   return { inserted, queued };
+}
+
+/** A version stored with one digest and now published with another (a version back after removal is not a re-push). */
+function isRepush(before: StoredVersion | undefined, digest: string | null): boolean {
+  return before !== undefined && before.digest !== null && digest !== null && before.digest !== digest;
 }

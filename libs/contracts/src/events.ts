@@ -99,6 +99,10 @@ export const chartVersionFailed = versionEvent("failed");
 export const chartVersionDiscovered = chartVersionsEvent("discovered");
 /** A fetcher tombstoned versions of a chart its registry no longer lists. */
 export const chartVersionRemoved = chartVersionsEvent("removed");
+/** A fetcher found stored versions published again under another digest (not those back after removal). For watch rules; not in the live feed. */
+export const chartVersionRepushed = chartVersionsEvent("repushed");
+/** A fetcher found stored versions newly marked deprecated in their registry. For watch rules; not in the live feed. */
+export const chartVersionDeprecated = chartVersionsEvent("deprecated");
 export const registrySyncStarted = syncEvent("started");
 export const registrySyncFinished = syncEvent("finished");
 

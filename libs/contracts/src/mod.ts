@@ -6,10 +6,12 @@ export { syncRequestedHttp, syncRequestedOci, type SyncRequested } from "./sync_
 export { chartDownloadRequested, verifiableDigest, type ChartDownloadRequested } from "./chart_download_requested.ts";
 export { chartDownloaded, type ChartDownloaded } from "./chart_downloaded.ts";
 export {
+  chartVersionDeprecated,
   chartVersionDiscovered,
   chartVersionFailed,
   chartVersionReady,
   chartVersionRemoved,
+  chartVersionRepushed,
   liveEvents,
   maxVersionsPerEvent,
   registrySyncFinished,

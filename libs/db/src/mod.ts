@@ -24,10 +24,8 @@ export {
   type CredentialRow,
   type NewCredential,
   type SealedCredentialSecretRow,
-  type SealedSecretRow,
-  type SecretReplacement,
-  type StoredSecret,
 } from "./credential_repository.ts";
+export { SealedSecretTable, type SealedSecretRow, type SealedSecretTableName, type SecretReplacement, type StoredSecret } from "./sealed_secret_table.ts";
 export { RegistryRepository, type NewRegistry, type RegistryChange, type RegistryStatusRow } from "./registry_repository.ts";
 export {
   ChartCatalogReads,
@@ -51,3 +49,12 @@ export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_targ
 export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";
 export { VersionMetadataReads, type ComparableVersionRow, type StoredVersionMetadata } from "./version_metadata_reads.ts";
+export { SubscriptionRepository, type NewSubscription, type SubscriptionRow } from "./subscription_repository.ts";
+export {
+  WebhookDeliveryRepository,
+  type ClaimedWebhookDelivery,
+  type NewWebhookDelivery,
+  type WebhookAttemptResult,
+  type WebhookDeliveryRow,
+} from "./webhook_delivery_repository.ts";
+export { WebhookEventReads, type WebhookVersionFacts } from "./webhook_event_reads.ts";

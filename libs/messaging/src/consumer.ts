@@ -15,6 +15,8 @@ export interface DeliveryContext {
   log: Logger;
   /** Tells JetStream the work goes on, so it is not redelivered mid-flight. */
   working(): void;
+  /** The subject the message came on: a consumer of several subjects tells them apart by it. */
+  subject?: string;
 }
 
 /** A message handler: the logic of one service for one contract. */
@@ -135,7 +137,7 @@ async function processMessage<S extends z.ZodType>(
   const msgId = msg.headers?.get("Nats-Msg-Id") || `${msg.info.stream}:${msg.seq}`;
   const log = options.log.child({ msgId, subject: msg.subject, attempt });
   const heartbeat = setInterval(() => msg.working(), 10_000);
-  const context: DeliveryContext = { attempt, log, working: () => msg.working() };
+  const context: DeliveryContext = { attempt, log, working: () => msg.working(), subject: msg.subject };
   const delivery: Delivery = { msg, msgId, publishedAtMs: Math.floor(msg.info.timestampNanos / 1e6) };
 
   let payload: PayloadOf<Contract<S>>;

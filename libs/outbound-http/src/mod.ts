@@ -20,3 +20,4 @@ export {
   type HostBreakers,
   type HostCircuitState,
 } from "./host_circuit_breakers.ts";
+export { assertAllowedHost, resolveAllowedAddresses, type DestinationPolicy } from "./destination_guard.ts";

@@ -16,6 +16,8 @@ export interface RegistryRequestOptions {
   method?: "GET" | "HEAD" | "POST";
   /** The body of a POST, sent as `application/x-www-form-urlencoded`. */
   form?: Readonly<Record<string, string>>;
+  /** The body of a POST as text with its media type (a webhook's JSON), instead of `form`. */
+  body?: { contentType: string; text: string };
   /** Extra request headers (Accept, If-None-Match, ...). Authorization and Host are not allowed here. */
   headers?: Readonly<Record<string, string>>;
   /** An Authorization header value, sent only to `authOrigin` and never after leaving it. */
@@ -83,7 +85,7 @@ export async function registryStream(input: string | URL, options: RegistryReque
   const policy = { blockPrivateNetworks: options.blockPrivateNetworks };
   const dispatcher = registryAgent(policy);
   const baseHeaders = requestHeaders(options);
-  const formBody = method === "POST" ? new URLSearchParams(options.form ?? {}).toString() : undefined;
+  const formBody = method !== "POST" ? undefined : (options.body?.text ?? new URLSearchParams(options.form ?? {}).toString());
   let url = parseRegistryUrl(input);
   const authOrigin = options.auth === undefined ? undefined : parseRegistryUrl(options.authOrigin ?? url).origin;
   let authStillAllowed = authOrigin !== undefined;
@@ -249,7 +251,7 @@ function requestHeaders(options: RegistryRequestOptions): Record<string, string>
     headers[lower] = value;
   }
   headers["accept-encoding"] = options.decompress === true ? "gzip, br" : "identity";
-  if (options.method === "POST") headers["content-type"] = "application/x-www-form-urlencoded";
+  if (options.method === "POST") headers["content-type"] = options.body?.contentType ?? "application/x-www-form-urlencoded";
   return headers;
 }
 

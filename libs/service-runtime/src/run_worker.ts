@@ -2,7 +2,7 @@ import { createLogger, type Logger } from "@charthouse/logging";
 import type { MessageHandler } from "@charthouse/messaging";
 import { Registry as MetricsRegistry } from "prom-client";
 import type { z } from "zod";
-import { runService } from "./run_service.ts";
+import { runService, type StartedService } from "./run_service.ts";
 import { startTracing } from "./tracing.ts";
 import { startWorkerService, type ServiceConnections, type WorkerSettings } from "./worker_service.ts";
 
@@ -12,6 +12,8 @@ export interface WorkerSetup<S extends z.ZodType> {
   createHandler(connections: ServiceConnections): MessageHandler<S>;
   /** Closes what the setup opened (registry access), once the consumer has drained. */
   close?(): Promise<void>;
+  /** Work the service runs beside its consumer (the notifier's deliveries), stopped before the connections close. */
+  startBackground?(connections: ServiceConnections): StartedService;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function runWorker<S extends z.ZodType>(
       durable: service,
       metrics,
       createHandler: (connections) => worker.createHandler(connections),
+      ...(worker.startBackground === undefined ? {} : { startBackground: (connections: ServiceConnections) => worker.startBackground!(connections) }),
     });
     return {
       async stop() {

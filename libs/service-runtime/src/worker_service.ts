@@ -105,6 +105,8 @@ export async function startWorkerService<S extends z.ZodType>(options: {
   metrics?: MetricsRegistry;
   /** Builds the handler; its domain metrics go in `metrics`, the service's /metrics registry. */
   createHandler: (connections: ServiceConnections, metrics: MetricsRegistry) => MessageHandler<S>;
+  /** Work beside the consumer, started once it runs and stopped after it drains, before the connections close. */
+  startBackground?: (connections: ServiceConnections) => StartedService;
 }): Promise<StartedService> {
   const connections = await openConnections(options.service, options.settings, options.log);
   const metrics = options.metrics ?? new MetricsRegistry();
@@ -127,10 +129,12 @@ export async function startWorkerService<S extends z.ZodType>(options: {
     backoff: { baseMs: Math.min(1_000, options.settings.CHARTHOUSE_RETRY_MAX_DELAY_MS), maxMs: options.settings.CHARTHOUSE_RETRY_MAX_DELAY_MS },
     log: options.log,
   });
+  const background = options.startBackground?.(connections);
   const http = await startHealthEndpoints(options.service, options.settings, connections, { metrics });
   return {
     async stop() {
       await consumer.stop();
+      await background?.stop();
       await http.close();
       await connections.nats.drain();
       await connections.db.close();

@@ -90,6 +90,9 @@ const exportedMetrics = [
   "charthouse_circuit_breakers_open",
   "charthouse_index_bytes_total",
   "charthouse_index_not_modified_total",
+  "charthouse_webhook_deliveries_recorded_total",
+  "charthouse_webhook_attempts_total",
+  "charthouse_webhook_attempt_duration_seconds_bucket",
 ];
 
 /** Runs Debian's promtool (installed by scripts/ensure_test_peers.sh); rejects with its output unless it exits 0. */
@@ -221,13 +224,14 @@ describe("deploy/charthouse Helm chart", () => {
       "CharthouseMetricsUnreadable",
       "CharthouseNoSuccessfulSync",
       "CharthouseRegistryFailing",
+      "CharthouseWebhooksFailing",
     ]);
     for (const r of rules) for (const metric of metricsIn(r.expr)) expect(exportedMetrics, `${r.alert} reads ${metric}`).toContain(metric);
 
     const dir = await makeTempDir("charthouse-rules-");
     try {
       await writeFile(join(dir, "rules.yaml"), stringify({ groups: rule.spec.groups }));
-      expect(await promtool(["check", "rules", join(dir, "rules.yaml")])).toContain("SUCCESS: 5 rules found");
+      expect(await promtool(["check", "rules", join(dir, "rules.yaml")])).toContain("SUCCESS: 6 rules found");
       // promtool's own rule unit tests: each alert fires on the series it is meant for, and not before.
       // They compare labels; the annotations (checked as templates above) are left out of the copy they run.
       const withoutAnnotations = rule.spec.groups.map((group) => ({ ...group, rules: group.rules.map(({ annotations: _, ...r }) => r) }));
@@ -368,6 +372,7 @@ describe("deploy/charthouse Helm chart", () => {
       "oci-fetcher": streams.SYNC.name,
       "chart-downloader": streams.DOWNLOADS.name,
       "metadata-extractor": streams.EXTRACTIONS.name,
+      notifier: streams.EVENTS.name,
     });
 
     const cpuScaled = manifests
@@ -409,6 +414,8 @@ function alertTests(): unknown {
           // The oldest successful sync happened at t=0: it is 3600 s old at minute 60.
           { series: `charthouse_oldest_successful_sync_timestamp_seconds{${api}}`, values: "0x80" },
           { series: `charthouse_metrics_collector_success{collector="registries", ${api}}`, values: "1x80" },
+          // A notifier copy gives up on 2 deliveries at minute 30.
+          { series: 'charthouse_webhook_attempts_total{outcome="failed", job="notifier", instance="notifier-1"}', values: "0x29 2x50" },
         ],
         alert_rule_test: [
           { eval_time: "35m", alertname: "CharthouseRegistryFailing", exp_alerts: [] },
@@ -433,6 +440,8 @@ function alertTests(): unknown {
           { eval_time: "55m", alertname: "CharthouseNoSuccessfulSync", exp_alerts: [] },
           { eval_time: "75m", alertname: "CharthouseNoSuccessfulSync", exp_alerts: [{ exp_labels: { severity: "warning" } }] },
           { eval_time: "75m", alertname: "CharthouseMetricsUnreadable", exp_alerts: [] },
+          { eval_time: "25m", alertname: "CharthouseWebhooksFailing", exp_alerts: [] },
+          { eval_time: "35m", alertname: "CharthouseWebhooksFailing", exp_alerts: [{ exp_labels: { severity: "warning" } }] },
         ],
       },
     ],

@@ -6,6 +6,7 @@ export const services = [
   { name: "chart-downloader", defaultPort: 8083 },
   { name: "metadata-extractor", defaultPort: 8084 },
   { name: "oci-fetcher", defaultPort: 8085 },
+  { name: "notifier", defaultPort: 8086 },
 ] as const;
 
 /** The name of a service. */

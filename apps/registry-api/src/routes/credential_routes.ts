@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
-import { validateCredentialInput, type SecretBox } from "@charthouse/credentials";
-import { InputError, UnavailableError } from "@charthouse/errors";
+import { validateCredentialInput } from "@charthouse/credentials";
+import { InputError } from "@charthouse/errors";
 import type { ApiContext } from "../api_context.ts";
 import { authOf } from "../auth.ts";
 import { insertCredential, updateCredential } from "../credential_writes.ts";
@@ -10,6 +10,7 @@ import { parsePageRequest } from "../pagination.ts";
 import { pathId } from "../path_ids.ts";
 import { getCredential, getSealedCredential, listCredentials } from "../queries/credential_queries.ts";
 import { parseBody } from "../request_body.ts";
+import { requireSecretBox } from "../secret_box_required.ts";
 
 const nameSchema = z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 const createSchema = z.object({ name: nameSchema, kind: z.string({ error: "is required" }) });
@@ -33,7 +34,7 @@ export function credentialRoutes(context: ApiContext): Router {
 
   router.post("/credentials", async (req, res) => {
     const { organizationId } = authOf(res);
-    const box = requireSecretBox(context.secretBox);
+    const box = requireSecretBox(context.secretBox, "Credentials");
     const body = parseBody(createSchema, req.body);
     const input = validateCredentialInput(body.kind, req.body);
     const id = randomUUID();
@@ -62,7 +63,7 @@ export function credentialRoutes(context: ApiContext): Router {
     );
     let secret: Parameters<typeof updateCredential>[3]["secret"];
     if (Object.keys(secretFields).length > 0) {
-      const box = requireSecretBox(context.secretBox);
+      const box = requireSecretBox(context.secretBox, "Credentials");
       const current = box.open({ keyId: stored.secret_key_id, ciphertext: stored.secret_ciphertext }, id);
       const merged = { ...(isRecord(current) ? current : {}), ...secretFields };
       const input = validateCredentialInput(stored.kind, merged);
@@ -81,16 +82,6 @@ export function credentialRoutes(context: ApiContext): Router {
   });
 
   return router;
-}
-
-function requireSecretBox(box: SecretBox | null): SecretBox {
-  if (box === null) {
-    throw new UnavailableError("Credentials cannot be stored: CHARTHOUSE_SECRET_KEY is not configured", {
-      code: "unavailable",
-      solution: "Set CHARTHOUSE_SECRET_KEY to 32 random bytes in base64 (openssl rand -base64 32) and restart registry-api",
-    });
-  }
-  return box;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

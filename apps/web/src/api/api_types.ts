@@ -19,3 +19,7 @@ export type ValuesCheck = Api.ValuesCheckJson;
 
 /** The kinds of credential, each with its own form (see credential_kinds.ts). */
 export type CredentialKind = "basic" | "token" | "gcp_service_account" | "aws" | "azure_service_principal";
+export type Subscription = Api.SubscriptionJson;
+export type CreatedSubscription = Api.CreatedSubscriptionJson;
+export type WebhookDelivery = Api.WebhookDeliveryJson;
+export type WebhookEventType = Api.WebhookEventTypeJson;

@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { Credential } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
+import { ConfirmDelete } from "../components/confirm_delete.tsx";
 import { ListPage } from "../components/list_page.tsx";
 import { usePagedList } from "../components/paged_list.tsx";
 import { Empty, ProblemDetails } from "../components/states.tsx";
@@ -34,7 +35,6 @@ export function CredentialsPage(): ReactNode {
 function CredentialRow({ credential }: { credential: Credential }): ReactNode {
   const api = useApi();
   const queryClient = useQueryClient();
-  const [confirm, setConfirm] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.send("DELETE", `/credentials/${credential.id}`),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["credentials"] }),
@@ -51,20 +51,7 @@ function CredentialRow({ credential }: { credential: Credential }): ReactNode {
         added {relativeTime(credential.created_at)} · secret hidden
       </p>
       <div className="actions">
-        {confirm ? (
-          <>
-            <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
-              Delete “{credential.name}”
-            </button>
-            <button type="button" onClick={() => setConfirm(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="quiet" onClick={() => setConfirm(true)}>
-            Delete…
-          </button>
-        )}
+        <ConfirmDelete label={`Delete “${credential.name}”`} pending={remove.isPending} onDelete={() => remove.mutate()} />
       </div>
       {remove.error ? (
         <div role="alert" className="state-error inline-error">

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { Registry } from "../api/api_types.ts";
 import { useLiveUpdates } from "../api/live_updates.tsx";
 import type { SyncTally } from "../api/sync_tally.ts";
 import { useApi } from "../auth/session.tsx";
 import { CopyButton } from "../chart/copy_button.tsx";
+import { ConfirmDelete } from "../components/confirm_delete.tsx";
 import { ListPage } from "../components/list_page.tsx";
 import { usePagedList } from "../components/paged_list.tsx";
 import { Empty, ProblemDetails } from "../components/states.tsx";
@@ -65,7 +66,6 @@ const stateLabels: Record<Registry["status"]["state"], string> = {
 function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTally | undefined }): ReactNode {
   const api = useApi();
   const queryClient = useQueryClient();
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const s = registry.status;
   const ready = s.versions_ready;
   const refresh = (): void => void queryClient.invalidateQueries({ queryKey: ["registries"] });
@@ -174,20 +174,7 @@ function RegistryCard({ registry, tally }: { registry: Registry; tally: SyncTall
         <Link className="button" to={`/charts?registry=${encodeURIComponent(registry.id)}`}>
           Browse charts
         </Link>
-        {confirmDelete ? (
-          <>
-            <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
-              Delete “{registry.name}” and its charts
-            </button>
-            <button type="button" onClick={() => setConfirmDelete(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="quiet" onClick={() => setConfirmDelete(true)}>
-            Delete…
-          </button>
-        )}
+        <ConfirmDelete label={`Delete “${registry.name}” and its charts`} pending={remove.isPending} onDelete={() => remove.mutate()} />
       </div>
       {sync.isSuccess ? (
         <p className="muted" role="status">

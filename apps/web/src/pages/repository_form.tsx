@@ -6,6 +6,7 @@ import type { Credential, Page, Registry } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
 import { ProblemDetails } from "../components/states.tsx";
 import { FormActions } from "../components/form_actions.tsx";
+import { Field } from "../components/form_field.tsx";
 import { suggestRegistryName } from "./registry_name.ts";
 
 const intervals = [
@@ -154,19 +155,5 @@ export function RepositoryForm({ onAdded, onCancel }: { onAdded: (registry: Regi
       ) : null}
       <FormActions sending={add.isPending} submitLabel="Add" onCancel={onCancel} />
     </form>
-  );
-}
-
-function Field({ id, label, error, children }: { id: string; label: string; error: string | undefined; children: ReactNode }): ReactNode {
-  return (
-    <div className={error ? "field field-invalid" : "field"}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {error ? (
-        <p className="field-error" role="alert">
-          {label} {error}
-        </p>
-      ) : null}
-    </div>
   );
 }
