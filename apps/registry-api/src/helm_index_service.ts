@@ -1,13 +1,16 @@
-import type { BuiltHelmIndex, HelmIndexEntryRow, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
+import type { BuiltHelmIndex, HelmIndexEntryPages, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
 import { NotFoundError, UnavailableError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
 
 /** What the Helm repositories read and write of the stored indexes (HelmIndexRepository). */
 export interface HelmIndexStore {
   findState(organizationId: string, registryName: string): Promise<HelmIndexState | null>;
-  rebuild(registryId: string, build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>): Promise<boolean>;
+  rebuild(registryId: string, build: HelmIndexBuild): Promise<boolean>;
   loadBytes(registryId: string): Promise<StoredHelmIndexBytes | null>;
 }
+
+/** How an index is built from its registry's ready versions, read page by page. */
+export type HelmIndexBuild = (pages: HelmIndexEntryPages) => Promise<BuiltHelmIndex>;
 
 /** A registry's current index: which registry, its ETag and how many versions it lists. */
 export interface CurrentHelmIndex {
@@ -40,17 +43,13 @@ export interface HelmIndexServiceOptions {
  */
 export class HelmIndexService {
   readonly #store: HelmIndexStore;
-  readonly #build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>;
+  readonly #build: HelmIndexBuild;
   readonly #log: Logger;
   readonly #firstBuildWaitMs: number;
   readonly #cachedIndexes: number;
   readonly #bytes = new Map<string, Promise<HelmIndexBytes | null>>();
 
-  constructor(
-    store: HelmIndexStore,
-    build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>,
-    options: HelmIndexServiceOptions & { log: Logger },
-  ) {
+  constructor(store: HelmIndexStore, build: HelmIndexBuild, options: HelmIndexServiceOptions & { log: Logger }) {
     this.#store = store;
     this.#build = build;
     this.#log = options.log;

@@ -1,8 +1,8 @@
-import type { BuiltHelmIndex, HelmIndexEntryRow, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
+import type { BuiltHelmIndex, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
 import { NotFoundError, UnavailableError } from "@charthouse/errors";
 import { createLogger } from "@charthouse/logging";
 import { describe, expect, it } from "vitest";
-import { HelmIndexService, type HelmIndexStore } from "./helm_index_service.ts";
+import { HelmIndexService, type HelmIndexBuild, type HelmIndexStore } from "./helm_index_service.ts";
 
 const log = createLogger("helm-index-service-test", { level: "silent" });
 
@@ -17,10 +17,10 @@ class FakeStore implements HelmIndexStore {
     return Promise.resolve(organizationId === "org" && registryName === "charts" ? { ...this.state } : null);
   }
 
-  async rebuild(_registryId: string, build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>): Promise<boolean> {
+  async rebuild(_registryId: string, build: HelmIndexBuild): Promise<boolean> {
     if (this.busy) return false;
     this.rebuilds++;
-    const built = await build([]);
+    const built = await build(noPages());
     this.state = { ...this.state, etag: built.etag, version_count: built.versionCount, stale: false, built_recently: true };
     return true;
   }
@@ -32,6 +32,8 @@ class FakeStore implements HelmIndexStore {
     return { etag: this.state.etag, version_count: 0, yaml_gzip: Buffer.from("y"), json_gzip: Buffer.from("j"), yaml_bytes: "1", json_bytes: "1" };
   }
 }
+
+async function* noPages(): AsyncGenerator<never> {}
 
 let builds = 0;
 const build = (): Promise<BuiltHelmIndex> => {

@@ -25,6 +25,9 @@ export interface HelmIndexEntryRow {
   archive_sha256: string;
 }
 
+/** Pages of a registry's ready versions, as a build reads them: whole charts, in the index's order. */
+export type HelmIndexEntryPages = AsyncIterable<readonly HelmIndexEntryRow[]>;
+
 /** A built index to store: both forms gzip-compressed, its ETag and what it was built from. */
 export interface BuiltHelmIndex {
   etag: string;
@@ -52,6 +55,8 @@ export interface StoredHelmIndexBytes {
 // after it wrote an updated_at older than the build; the next look still sees it as newer.
 const REBUILD_SECONDS = 5;
 const COMMIT_SLACK_SECONDS = 10;
+// About how many versions one page of a build holds (a chart with more is one page of its own).
+const PAGE_VERSIONS = 1_000;
 
 /** The stored Helm index of each registry: freshness, the entries it is built from, and the bytes. */
 export class HelmIndexRepository {
@@ -79,8 +84,9 @@ export class HelmIndexRepository {
   /**
    * Rebuilds a registry's stored index with `build` while holding its advisory lock, so copies of
    * the API do not all rebuild at once: answers false without building when another holds it.
+   * `build` reads the ready versions page by page (see entryPages), so it never holds them all.
    */
-  async rebuild(registryId: string, build: (entries: HelmIndexEntryRow[]) => Promise<BuiltHelmIndex>): Promise<boolean> {
+  async rebuild(registryId: string, build: (pages: HelmIndexEntryPages) => Promise<BuiltHelmIndex>): Promise<boolean> {
     const done = await withTryLock(this.#sql, `helm-index:${registryId}`, async () => {
       // The stamp is read before the entries: a change made while they are read makes it stale again.
       // As text: a JS Date would cut Postgres's microseconds and make the index look stale at once.
@@ -88,8 +94,7 @@ export class HelmIndexRepository {
         `SELECT LEAST(max(updated_at), now() - make_interval(secs => $2))::text AS source_stamp FROM chart_versions WHERE registry_id = $1`,
         [registryId, COMMIT_SLACK_SECONDS],
       );
-      const entries = await this.listEntries(registryId);
-      const built = await build(entries);
+      const built = await build(this.entryPages(registryId));
       await this.#sql.query(
         `INSERT INTO helm_indexes (registry_id, etag, version_count, source_stamp, yaml_gzip, json_gzip, yaml_bytes, json_bytes, build_ms, built_at)
          VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7, $8, $9, now())
@@ -103,15 +108,43 @@ export class HelmIndexRepository {
     return done !== lockBusy;
   }
 
-  /** Every ready version of a registry, chart by chart. */
-  async listEntries(registryId: string): Promise<HelmIndexEntryRow[]> {
-    return await this.#sql.query<HelmIndexEntryRow>(
-      `SELECT c.name AS chart, v.version, v.chart_yaml, v.created, v.discovered_at, v.archive_sha256
+  /**
+   * Every ready version of a registry in pages of whole charts, charts by name (the order of
+   * JavaScript's sort, the index's order): one query lists the charts and how many ready versions
+   * each has, then each page reads the versions of the next charts that make up about
+   * `pageVersions` (a chart with more is a page of its own).
+   */
+  async *entryPages(registryId: string, pageVersions = PAGE_VERSIONS): AsyncGenerator<HelmIndexEntryRow[]> {
+    const charts = await this.#sql.query<{ id: string; name: string; versions: number }>(
+      `SELECT c.id, c.name, count(*)::int AS versions
          FROM chart_versions v JOIN charts c ON c.id = v.chart_id
         WHERE v.registry_id = $1 AND v.state = 'ready' AND v.archive_sha256 IS NOT NULL
-        ORDER BY c.name`,
+        GROUP BY c.id, c.name`,
       [registryId],
     );
+    charts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let page: typeof charts = [];
+    let versions = 0;
+    for (const [i, chart] of charts.entries()) {
+      page.push(chart);
+      versions += chart.versions;
+      if (versions < pageVersions && i < charts.length - 1) continue;
+      yield await this.#readPage(registryId, page);
+      page = [];
+      versions = 0;
+    }
+  }
+
+  async #readPage(registryId: string, charts: readonly { id: string; name: string }[]): Promise<HelmIndexEntryRow[]> {
+    const rows = await this.#sql.query<HelmIndexEntryRow & { chart_id: string }>(
+      `SELECT v.chart_id, c.name AS chart, v.version, v.chart_yaml, v.created, v.discovered_at, v.archive_sha256
+         FROM chart_versions v JOIN charts c ON c.id = v.chart_id
+        WHERE v.chart_id = ANY($2::uuid[]) AND v.registry_id = $1 AND v.state = 'ready' AND v.archive_sha256 IS NOT NULL`,
+      [registryId, charts.map((c) => c.id)],
+    );
+    const order = new Map(charts.map((c, i) => [c.id, i]));
+    rows.sort((a, b) => (order.get(a.chart_id) ?? 0) - (order.get(b.chart_id) ?? 0));
+    return rows.map(({ chart_id: _chartId, ...row }) => row);
   }
 
   /** The stored bytes of a registry's index; null when none is stored. */

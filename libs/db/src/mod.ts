@@ -44,6 +44,7 @@ export {
   HelmIndexRepository,
   type BuiltHelmIndex,
   type HelmIndexEntryRow,
+  type HelmIndexEntryPages,
   type HelmIndexState,
   type StoredHelmIndexBytes,
 } from "./helm_index_repository.ts";
