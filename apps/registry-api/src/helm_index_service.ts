@@ -1,6 +1,7 @@
 import type { BuiltHelmIndex, HelmIndexEntryPages, HelmIndexState, StoredHelmIndexBytes } from "@charthouse/db";
 import { NotFoundError, UnavailableError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
+import { ExpiringCache } from "./expiring_cache.ts";
 
 /** What the Helm repositories read and write of the stored indexes (HelmIndexRepository). */
 export interface HelmIndexStore {
@@ -11,6 +12,9 @@ export interface HelmIndexStore {
 
 /** How an index is built from its registry's ready versions, read page by page. */
 export type HelmIndexBuild = (pages: HelmIndexEntryPages) => Promise<BuiltHelmIndex>;
+
+/** How long a copy of the API answers from the index state it last read, before it reads it again. */
+export const indexStateCacheMs = 2_000;
 
 /** A registry's current index: which registry, its ETag and how many versions it lists. */
 export interface CurrentHelmIndex {
@@ -34,12 +38,19 @@ export interface HelmIndexServiceOptions {
   firstBuildWaitMs?: number;
   /** How many registries' bytes are kept in memory (default 32). */
   cachedIndexes?: number;
+  /** How long a registry's index state is reused without asking Postgres, in ms (default indexStateCacheMs; 0 never). */
+  stateCacheMs?: number;
+  /** The clock of the state cache, in milliseconds (tests move it). */
+  now?: () => number;
 }
 
 /**
  * The Helm repository index of each registry: rebuilt when its versions changed (by one copy of
  * the API at a time, under an advisory lock; the others serve the stored one meanwhile), and its
- * stored bytes kept in memory once per registry, so concurrent downloads share one buffer.
+ * stored bytes kept in memory once per registry, so concurrent downloads share one buffer. The
+ * state of each organisation's registry (its ETag) is reused for a couple of seconds, so repeated
+ * requests for an unchanged index, most of them answered 304, do not each ask Postgres; a change
+ * of versions shows within that time plus the few seconds a rebuild waits after the last one.
  */
 export class HelmIndexService {
   readonly #store: HelmIndexStore;
@@ -48,6 +59,7 @@ export class HelmIndexService {
   readonly #firstBuildWaitMs: number;
   readonly #cachedIndexes: number;
   readonly #bytes = new Map<string, Promise<HelmIndexBytes | null>>();
+  readonly #states: ExpiringCache<CurrentHelmIndex>;
 
   constructor(store: HelmIndexStore, build: HelmIndexBuild, options: HelmIndexServiceOptions & { log: Logger }) {
     this.#store = store;
@@ -55,10 +67,27 @@ export class HelmIndexService {
     this.#log = options.log;
     this.#firstBuildWaitMs = options.firstBuildWaitMs ?? 60_000;
     this.#cachedIndexes = options.cachedIndexes ?? 32;
+    this.#states = new ExpiringCache({
+      ttlMs: options.stateCacheMs ?? indexStateCacheMs,
+      maxEntries: 1_000,
+      ...(options.now ? { now: options.now } : {}),
+    });
   }
 
-  /** The current index of the organisation's registry named `registryName`; rebuilds it first when stale. */
+  /**
+   * The current index of the organisation's registry named `registryName`; rebuilds it first when
+   * stale. Reused for a couple of seconds per organisation and name (a missing registry is not).
+   */
   async current(organizationId: string, registryName: string): Promise<CurrentHelmIndex> {
+    const key = JSON.stringify([organizationId, registryName]);
+    const cached = this.#states.get(key);
+    if (cached !== undefined) return cached;
+    const current = await this.#current(organizationId, registryName);
+    this.#states.set(key, current);
+    return current;
+  }
+
+  async #current(organizationId: string, registryName: string): Promise<CurrentHelmIndex> {
     let state = await this.#find(organizationId, registryName);
     if (state.stale && (state.etag === null || !state.built_recently)) {
       const started = performance.now();

@@ -12,8 +12,10 @@ class FakeStore implements HelmIndexStore {
   busy = false;
   rebuilds = 0;
   loads = 0;
+  lookups = 0;
 
   findState(organizationId: string, registryName: string): Promise<HelmIndexState | null> {
+    this.lookups++;
     return Promise.resolve(organizationId === "org" && registryName === "charts" ? { ...this.state } : null);
   }
 
@@ -44,7 +46,7 @@ const build = (): Promise<BuiltHelmIndex> => {
 describe("HelmIndexService", () => {
   it("builds a registry's first index, then serves it until versions change", async () => {
     const store = new FakeStore();
-    const service = new HelmIndexService(store, build, { log });
+    const service = new HelmIndexService(store, build, { log, stateCacheMs: 0 });
     const first = await service.current("org", "charts");
     expect(first).toMatchObject({ registryId: "r1", versionCount: 3 });
     expect(await service.current("org", "charts")).toEqual(first);
@@ -56,7 +58,7 @@ describe("HelmIndexService", () => {
 
   it("serves the stored index while it was rebuilt moments ago or another copy rebuilds it", async () => {
     const store = new FakeStore();
-    const service = new HelmIndexService(store, build, { log });
+    const service = new HelmIndexService(store, build, { log, stateCacheMs: 0 });
     const first = await service.current("org", "charts");
     store.state = { ...store.state, stale: true, built_recently: true };
     expect(await service.current("org", "charts")).toEqual(first);
@@ -69,7 +71,7 @@ describe("HelmIndexService", () => {
   it("waits for another copy's first build, and gives up with unavailable after its deadline", async () => {
     const store = new FakeStore();
     store.busy = true;
-    const service = new HelmIndexService(store, build, { log, firstBuildWaitMs: 300 });
+    const service = new HelmIndexService(store, build, { log, firstBuildWaitMs: 300, stateCacheMs: 0 });
     setTimeout(() => (store.state = { ...store.state, etag: "other", version_count: 1, stale: false }), 100);
     expect(await service.current("org", "charts")).toMatchObject({ etag: "other" });
     const never = new HelmIndexService(Object.assign(new FakeStore(), { busy: true }), build, { log, firstBuildWaitMs: 100 });
@@ -82,9 +84,27 @@ describe("HelmIndexService", () => {
     await expect(service.current("org", "nope")).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("reuses a registry's state for its TTL per organisation, and reads it again after", async () => {
+    let now = 0;
+    const store = new FakeStore();
+    const service = new HelmIndexService(store, build, { log, stateCacheMs: 2_000, now: () => now });
+    const first = await service.current("org", "charts");
+    const lookups = store.lookups;
+    store.state = { ...store.state, stale: true, built_recently: false };
+    now += 1_999;
+    expect(await service.current("org", "charts")).toEqual(first);
+    expect(store.lookups).toBe(lookups);
+    await expect(service.current("other-org", "charts")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.current("other-org", "charts")).rejects.toBeInstanceOf(NotFoundError);
+    expect(store.lookups).toBe(lookups + 2);
+    now += 1;
+    expect((await service.current("org", "charts")).etag).not.toBe(first.etag);
+    expect(store.rebuilds).toBe(2);
+  });
+
   it("reads the stored bytes once for concurrent requests and shares them", async () => {
     const store = new FakeStore();
-    const service = new HelmIndexService(store, build, { log });
+    const service = new HelmIndexService(store, build, { log, stateCacheMs: 0 });
     const current = await service.current("org", "charts");
     const all = await Promise.all(Array.from({ length: 20 }, () => service.bytes(current)));
     expect(store.loads).toBe(1);
