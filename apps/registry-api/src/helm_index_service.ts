@@ -6,6 +6,7 @@ import { ExpiringCache } from "./expiring_cache.ts";
 /** What the Helm repositories read and write of the stored indexes (HelmIndexRepository). */
 export interface HelmIndexStore {
   findState(organizationId: string, registryName: string): Promise<HelmIndexState | null>;
+  findStateById(registryId: string): Promise<HelmIndexState | null>;
   rebuild(registryId: string, build: HelmIndexBuild): Promise<boolean>;
   loadBytes(registryId: string): Promise<StoredHelmIndexBytes | null>;
 }
@@ -90,14 +91,7 @@ export class HelmIndexService {
   async #current(organizationId: string, registryName: string): Promise<CurrentHelmIndex> {
     let state = await this.#find(organizationId, registryName);
     if (state.stale && (state.etag === null || !state.built_recently)) {
-      const started = performance.now();
-      if (await this.#store.rebuild(state.registry_id, this.#build)) {
-        state = await this.#find(organizationId, registryName);
-        this.#log.info(
-          { registryId: state.registry_id, versions: state.version_count, durationMs: Math.round(performance.now() - started) },
-          "Helm index rebuilt",
-        );
-      }
+      if (await this.#rebuild(state.registry_id, "request")) state = await this.#find(organizationId, registryName);
     }
     const deadline = Date.now() + this.#firstBuildWaitMs;
     while (state.etag === null || state.version_count === null) {
@@ -109,6 +103,29 @@ export class HelmIndexService {
       state = await this.#find(organizationId, registryName);
     }
     return { registryId: state.registry_id, etag: state.etag, versionCount: state.version_count };
+  }
+
+  /**
+   * Rebuilds a registry's stored index now if its versions changed since it was built, so no
+   * request waits for it; an index nobody asked for yet stays unbuilt. False when there was
+   * nothing to do or another copy holds the registry's lock.
+   */
+  async refresh(registryId: string): Promise<boolean> {
+    const state = await this.#store.findStateById(registryId);
+    if (state === null || state.etag === null || !state.stale) return false;
+    return await this.#rebuild(registryId, "change");
+  }
+
+  async #rebuild(registryId: string, reason: "request" | "change"): Promise<boolean> {
+    const started = performance.now();
+    let versions = 0;
+    const done = await this.#store.rebuild(registryId, async (pages) => {
+      const built = await this.#build(pages);
+      versions = built.versionCount;
+      return built;
+    });
+    if (done) this.#log.info({ registryId, versions, reason, durationMs: Math.round(performance.now() - started) }, "Helm index rebuilt");
+    return done;
   }
 
   /** The bytes of a registry's index with ETag `etag` (or a newer one), read once and shared. */

@@ -19,6 +19,10 @@ class FakeStore implements HelmIndexStore {
     return Promise.resolve(organizationId === "org" && registryName === "charts" ? { ...this.state } : null);
   }
 
+  findStateById(registryId: string): Promise<HelmIndexState | null> {
+    return Promise.resolve(registryId === "r1" ? { ...this.state } : null);
+  }
+
   async rebuild(_registryId: string, build: HelmIndexBuild): Promise<boolean> {
     if (this.busy) return false;
     this.rebuilds++;
@@ -100,6 +104,21 @@ describe("HelmIndexService", () => {
     now += 1;
     expect((await service.current("org", "charts")).etag).not.toBe(first.etag);
     expect(store.rebuilds).toBe(2);
+  });
+
+  it("refreshes an index whose versions changed, without a request, and leaves alone one nobody asked for", async () => {
+    const store = new FakeStore();
+    const service = new HelmIndexService(store, build, { log, stateCacheMs: 0 });
+    expect(await service.refresh("r1")).toBe(false);
+    expect(store.rebuilds).toBe(0);
+    const first = await service.current("org", "charts");
+    expect(await service.refresh("r1")).toBe(false);
+    store.state = { ...store.state, stale: true, built_recently: true };
+    expect(await service.refresh("r1")).toBe(true);
+    expect(store.rebuilds).toBe(2);
+    expect((await service.current("org", "charts")).etag).not.toBe(first.etag);
+    expect(store.rebuilds).toBe(2);
+    expect(await service.refresh("unknown")).toBe(false);
   });
 
   it("reads the stored bytes once for concurrent requests and shares them", async () => {

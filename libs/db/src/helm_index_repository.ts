@@ -58,6 +58,15 @@ const COMMIT_SLACK_SECONDS = 10;
 // About how many versions one page of a build holds (a chart with more is one page of its own).
 const PAGE_VERSIONS = 1_000;
 
+// A registry's stored index and whether versions changed after it was built ($1: REBUILD_SECONDS).
+const stateQuery = `
+  SELECT r.id AS registry_id, h.etag, h.version_count,
+         (h.registry_id IS NULL OR COALESCE(
+            (SELECT max(v.updated_at) FROM chart_versions v WHERE v.registry_id = r.id) > h.source_stamp,
+            h.source_stamp IS NULL AND EXISTS (SELECT 1 FROM chart_versions v WHERE v.registry_id = r.id))) AS stale,
+         COALESCE(h.built_at > now() - make_interval(secs => $1), false) AS built_recently
+    FROM registries r LEFT JOIN helm_indexes h ON h.registry_id = r.id`;
+
 /** The stored Helm index of each registry: freshness, the entries it is built from, and the bytes. */
 export class HelmIndexRepository {
   readonly #sql: SqlClient;
@@ -68,16 +77,17 @@ export class HelmIndexRepository {
 
   /** The organisation's registry named `registryName` and its stored index's state; null if no such registry. */
   async findState(organizationId: string, registryName: string): Promise<HelmIndexState | null> {
-    const rows = await this.#sql.query<HelmIndexState>(
-      `SELECT r.id AS registry_id, h.etag, h.version_count,
-              (h.registry_id IS NULL OR COALESCE(
-                 (SELECT max(v.updated_at) FROM chart_versions v WHERE v.registry_id = r.id) > h.source_stamp,
-                 h.source_stamp IS NULL AND EXISTS (SELECT 1 FROM chart_versions v WHERE v.registry_id = r.id))) AS stale,
-              COALESCE(h.built_at > now() - make_interval(secs => $3), false) AS built_recently
-         FROM registries r LEFT JOIN helm_indexes h ON h.registry_id = r.id
-        WHERE r.organization_id = $1 AND r.name = $2`,
-      [organizationId, registryName, REBUILD_SECONDS],
-    );
+    const rows = await this.#sql.query<HelmIndexState>(`${stateQuery} WHERE r.organization_id = $2 AND r.name = $3`, [
+      REBUILD_SECONDS,
+      organizationId,
+      registryName,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  /** The state of a registry's stored index, by the registry's id; null if no such registry. */
+  async findStateById(registryId: string): Promise<HelmIndexState | null> {
+    const rows = await this.#sql.query<HelmIndexState>(`${stateQuery} WHERE r.id = $2`, [REBUILD_SECONDS, registryId]);
     return rows[0] ?? null;
   }
 

@@ -55,6 +55,8 @@ describe("HelmIndexRepository", () => {
   it("finds a registry by name within its organisation only", async () => {
     expect(await repo.findState(mine.organizationId, "mine")).toMatchObject({ registry_id: mine.registryId, etag: null, stale: true });
     expect(await repo.findState(theirs.organizationId, "mine")).toBeNull();
+    expect(await repo.findStateById(mine.registryId)).toEqual(await repo.findState(mine.organizationId, "mine"));
+    expect(await repo.findStateById("00000000-0000-0000-0000-000000000000")).toBeNull();
   });
 
   it("stores an index of the ready versions only, current until a version changes", async () => {
