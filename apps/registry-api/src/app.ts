@@ -1,4 +1,5 @@
 import { Router, type Express } from "express";
+import { helmIndexCommitSlackSeconds } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import type { DeadLetterStream } from "@charthouse/messaging";
 import type { Registry } from "prom-client";
@@ -88,7 +89,9 @@ export const helmIndexFormForHelm: HelmIndexForm = "json";
 export function buildHelmRouter(context: ApiContext, events?: EventFeed): Router {
   const router = Router();
   const indexes = new HelmIndexService(context.db.helmIndexes, buildHelmIndex, { log: context.log });
-  events?.observe(new HelmIndexRefresher((registryId) => indexes.refresh(registryId), { log: context.log }));
+  // One more look just after the commit slack, so a sync's last writes do not make a request rebuild it.
+  const settleMs = (helmIndexCommitSlackSeconds + 1) * 1_000;
+  events?.observe(new HelmIndexRefresher((registryId) => indexes.refresh(registryId), { log: context.log, settleMs }));
   router.use(authenticateHelmClient(context.db.tokens, context.log));
   router.use(requireScope("read"));
   router.use(

@@ -9,6 +9,12 @@ export interface HelmIndexRefresherOptions {
   quietMs?: number;
   /** The longest a refresh waits after a registry's first event while events keep coming (default 5 s). */
   maxWaitMs?: number;
+  /**
+   * How long after a refresh that rebuilt the index it looks once more (default 11 s; 0 never):
+   * versions written in the last seconds before a build leave the index looking stale until the
+   * repository's commit slack has passed, and without this look the next request would rebuild it.
+   */
+  settleMs?: number;
 }
 
 interface Pending {
@@ -25,21 +31,24 @@ interface Pending {
  * it rather than by the first request after. A burst of events is one refresh: it waits for a
  * pause of `quietMs`, but never longer than `maxWaitMs` after the first; one refresh per registry
  * runs at a time, and events during it make one more after it. `refresh` itself decides whether
- * there is anything to rebuild (HelmIndexService.refresh).
+ * there is anything to rebuild (HelmIndexService.refresh); after one that rebuilt, it looks once
+ * more when the stamp of the versions read has settled (`settleMs`).
  */
 export class HelmIndexRefresher implements EventObserver {
-  readonly #refresh: (registryId: string) => Promise<unknown>;
+  readonly #refresh: (registryId: string) => Promise<boolean>;
   readonly #log: Logger;
   readonly #quietMs: number;
   readonly #maxWaitMs: number;
+  readonly #settleMs: number;
   readonly #pending = new Map<string, Pending>();
   #closed = false;
 
-  constructor(refresh: (registryId: string) => Promise<unknown>, options: HelmIndexRefresherOptions) {
+  constructor(refresh: (registryId: string) => Promise<boolean>, options: HelmIndexRefresherOptions) {
     this.#refresh = refresh;
     this.#log = options.log;
     this.#quietMs = options.quietMs ?? 1_000;
     this.#maxWaitMs = options.maxWaitMs ?? 5_000;
+    this.#settleMs = options.settleMs ?? 11_000;
   }
 
   /** Registries with a refresh waiting or running. */
@@ -54,11 +63,15 @@ export class HelmIndexRefresher implements EventObserver {
 
   /** Something of `registryId` changed: refresh its index once its events pause. */
   notify(registryId: string): void {
+    this.#wait(registryId, this.#quietMs);
+  }
+
+  #wait(registryId: string, delayMs: number): void {
     if (this.#closed) return;
     const now = Date.now();
     const pending = this.#pending.get(registryId);
     if (pending === undefined) {
-      this.#pending.set(registryId, { timer: this.#schedule(registryId, this.#quietMs), firstAt: now, running: false, again: false });
+      this.#pending.set(registryId, { timer: this.#schedule(registryId, delayMs), firstAt: now, running: false, again: false });
       return;
     }
     if (pending.running) {
@@ -88,13 +101,15 @@ export class HelmIndexRefresher implements EventObserver {
     if (pending === undefined || this.#closed) return;
     pending.timer = null;
     pending.running = true;
+    let rebuilt = false;
     try {
-      await this.#refresh(registryId);
+      rebuilt = await this.#refresh(registryId);
     } catch (err) {
       this.#log.warn({ err, registryId }, "Cannot refresh the Helm index; the next request rebuilds it");
     }
     if (this.#pending.get(registryId) !== pending) return;
     this.#pending.delete(registryId);
     if (pending.again) this.notify(registryId);
+    else if (rebuilt && this.#settleMs > 0) this.#wait(registryId, this.#settleMs);
   }
 }

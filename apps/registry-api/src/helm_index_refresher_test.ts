@@ -5,17 +5,17 @@ import { HelmIndexRefresher } from "./helm_index_refresher.ts";
 const log = createLogger("helm-index-refresher-test", { level: "silent" });
 
 /** A refresh that records each call and finishes when the test says so. */
-function recorder(): { refresh: (registryId: string) => Promise<void>; calls: string[]; finish: () => void } {
+function recorder(): { refresh: (registryId: string) => Promise<boolean>; calls: string[]; finish: () => void } {
   const calls: string[] = [];
-  const running: (() => void)[] = [];
+  const running: ((rebuilt: boolean) => void)[] = [];
   return {
     calls,
     finish: () => {
-      for (const resolve of running.splice(0)) resolve();
+      for (const resolve of running.splice(0)) resolve(false);
     },
     refresh: (registryId) => {
       calls.push(registryId);
-      return new Promise<void>((resolve) => running.push(resolve));
+      return new Promise<boolean>((resolve) => running.push(resolve));
     },
   };
 }
@@ -70,6 +70,23 @@ describe("HelmIndexRefresher", () => {
     finish();
     await vi.advanceTimersByTimeAsync(100);
     expect(calls).toEqual(["r1", "r1"]);
+  });
+
+  it("looks once more after the settle time when a refresh rebuilt, until one finds nothing to do", async () => {
+    const answers = [true, true, false];
+    const calls: number[] = [];
+    const refresher = new HelmIndexRefresher(
+      () => {
+        calls.push(Date.now());
+        return Promise.resolve(answers.shift() ?? false);
+      },
+      { log, quietMs: 100, settleMs: 11_000 },
+    );
+    const started = Date.now();
+    refresher.event(ready("r1"));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls.map((at) => at - started)).toEqual([100, 11_100, 22_100]);
+    expect(refresher.size).toBe(0);
   });
 
   it("ignores a sync's start, keeps going after a failed refresh, and stops when closed", async () => {

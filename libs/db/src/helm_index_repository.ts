@@ -55,6 +55,9 @@ export interface StoredHelmIndexBytes {
 // after it wrote an updated_at older than the build; the next look still sees it as newer.
 const REBUILD_SECONDS = 5;
 const COMMIT_SLACK_SECONDS = 10;
+
+/** How far back a build's stamp reaches: an index built less than this after its last version change still looks stale. */
+export const helmIndexCommitSlackSeconds = COMMIT_SLACK_SECONDS;
 // About how many versions one page of a build holds (a chart with more is one page of its own).
 const PAGE_VERSIONS = 1_000;
 

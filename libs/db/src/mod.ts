@@ -41,6 +41,7 @@ export {
 } from "./chart_catalog_reads.ts";
 export { SyncRunReads, type SyncRunRow } from "./sync_run_reads.ts";
 export {
+  helmIndexCommitSlackSeconds,
   HelmIndexRepository,
   type BuiltHelmIndex,
   type HelmIndexEntryRow,
