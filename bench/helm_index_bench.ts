@@ -192,12 +192,19 @@ try {
   await runHelm(["repo", "add", "original", nginx.url], { home: helmHome, timeoutMs: 300_000 });
   const charthouseSeconds = await medianHelmUpdate("charthouse", helmHome);
   const originalSeconds = await medianHelmUpdate("original", helmHome);
+  // Beside each, the response start of /healthz (no Postgres, no body to speak of): what the machine
+  // itself adds to any request at that moment.
   const firstByteMs: number[] = [];
+  const healthzMs: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const started = performance.now();
+    let started = performance.now();
     const res = await fetch(indexUrl, { headers: { ...auth, "user-agent": "Helm/4", "accept-encoding": "gzip" } });
     firstByteMs.push(performance.now() - started);
     await res.arrayBuffer();
+    started = performance.now();
+    const health = await fetch(`${new URL(indexUrl).origin}/healthz`);
+    healthzMs.push(performance.now() - started);
+    await health.arrayBuffer();
   }
 
   // 1,000 conditional requests, 20 at a time on 20 kept-alive connections, after 200 that warm
@@ -271,6 +278,8 @@ try {
   const plain = await downloads({ "accept-encoding": "identity" });
   const rssPlain = await peakRssMb(apiPid);
   const loadAfter = await loadAverage();
+  const rebuilds = charthouse.logs().split("\n").filter((line) => line.includes("Helm index rebuilt"));
+  process.stderr.write(`${rebuilds.join("\n")}\n`);
   if (failures.length > 0) process.stderr.write(`${failures.length} downloads failed: ${[...new Set(failures)].join("; ")}\n`);
 
   const mb = (n: number): string => (n / 1e6).toFixed(1);
@@ -299,6 +308,8 @@ try {
     `| helm repo update, the JSON form (median of 3) | ${jsonSeconds.toFixed(2)} s |`,
     `| 100 concurrent full downloads, gzip JSON (as helm) | ${zipped.seconds.toFixed(2)} s, ${mb(zipped.bytes / zipped.seconds)} MB/s of gzip sent |`,
     `| 100 concurrent full downloads, uncompressed YAML | ${plain.seconds.toFixed(2)} s, ${mb(plain.bytes / plain.seconds)} MB/s |`,
+    `| response start of GET /healthz, each beside one of those 5 (median, range) | ${median(healthzMs).toFixed(1)} ms (${Math.min(...healthzMs).toFixed(1)} to ${Math.max(...healthzMs).toFixed(1)}) |`,
+    `| index builds during the bench (registry-api's "Helm index rebuilt" lines) | ${rebuilds.length} |`,
     `| registry-api CPU time per 304 (user + system, over the 3,000) | ${cpuPer304.toFixed(3)} ms, so ${(1_000 / cpuPer304).toFixed(0)} per second of one core |`,
     `| registry-api RSS when idle before the build / before the downloads | ${rssIdle.toFixed(0)} / ${rssBefore.toFixed(0)} MB |`,
   ];
