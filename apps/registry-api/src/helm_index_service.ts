@@ -33,6 +33,13 @@ export interface HelmIndexBytes {
   jsonBytes: number;
 }
 
+/** A registry's stored bytes as read (or being read) once, and the ETags of the states they answer. */
+interface HeldBytes {
+  /** The state's ETag that asked for them, and any other they were found to answer. */
+  answers: Set<string>;
+  loading: Promise<HelmIndexBytes | null>;
+}
+
 /** Options of {@link HelmIndexService}. */
 export interface HelmIndexServiceOptions {
   /** How long a request waits for another copy's first build of an index (default 60 s). */
@@ -59,7 +66,7 @@ export class HelmIndexService {
   readonly #log: Logger;
   readonly #firstBuildWaitMs: number;
   readonly #cachedIndexes: number;
-  readonly #bytes = new Map<string, Promise<HelmIndexBytes | null>>();
+  readonly #bytes = new Map<string, HeldBytes>();
   readonly #states: ExpiringCache<CurrentHelmIndex>;
 
   constructor(store: HelmIndexStore, build: HelmIndexBuild, options: HelmIndexServiceOptions & { log: Logger }) {
@@ -130,20 +137,27 @@ export class HelmIndexService {
 
   /** The bytes of a registry's index with ETag `etag` (or a newer one), read once and shared. */
   async bytes(current: CurrentHelmIndex): Promise<HelmIndexBytes> {
-    const cached = this.#bytes.get(current.registryId);
-    const held = cached === undefined ? null : await cached.catch(() => null);
-    if (held?.etag === current.etag) return held;
-    const loading = this.#load(current.registryId);
-    this.#bytes.delete(current.registryId);
-    this.#bytes.set(current.registryId, loading);
-    while (this.#bytes.size > this.#cachedIndexes) {
-      const oldest = this.#bytes.keys().next().value;
-      if (oldest === undefined) break;
-      this.#bytes.delete(oldest);
+    let held = this.#bytes.get(current.registryId);
+    if (held !== undefined && !held.answers.has(current.etag) && (await held.loading.catch(() => null))?.etag === current.etag) {
+      held.answers.add(current.etag);
     }
-    const loaded = await loading;
-    if (loaded === null) {
+    // Another request may have started a read while this one waited.
+    held = this.#bytes.get(current.registryId);
+    if (held === undefined || !held.answers.has(current.etag)) {
+      // A state read before another copy's rebuild gets the newer bytes this read finds, and so do
+      // the requests after it that hold the same (remembered) state: one read, not one each.
+      held = { answers: new Set([current.etag]), loading: this.#load(current.registryId) };
       this.#bytes.delete(current.registryId);
+      this.#bytes.set(current.registryId, held);
+      while (this.#bytes.size > this.#cachedIndexes) {
+        const oldest = this.#bytes.keys().next().value;
+        if (oldest === undefined) break;
+        this.#bytes.delete(oldest);
+      }
+    }
+    const loaded = await held.loading;
+    if (loaded === null) {
+      if (this.#bytes.get(current.registryId) === held) this.#bytes.delete(current.registryId);
       throw new NotFoundError("The registry's Helm index is gone: it was deleted meanwhile");
     }
     return loaded;

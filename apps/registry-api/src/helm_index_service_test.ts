@@ -121,6 +121,19 @@ describe("HelmIndexService", () => {
     expect(await service.refresh("unknown")).toBe(false);
   });
 
+  it("reads newer stored bytes once for requests whose remembered state predates another copy's rebuild", async () => {
+    const store = new FakeStore();
+    const service = new HelmIndexService(store, build, { log, stateCacheMs: 60_000 });
+    const current = await service.current("org", "charts");
+    store.state = { ...store.state, etag: "rebuilt-elsewhere" };
+    const all = await Promise.all(Array.from({ length: 5 }, () => service.bytes(current)));
+    for (let i = 0; i < 5; i++) all.push(await service.bytes(current));
+    expect(new Set(all.map((b) => b.etag))).toEqual(new Set(["rebuilt-elsewhere"]));
+    expect(store.loads).toBe(1);
+    expect((await service.bytes({ ...current, etag: "rebuilt-elsewhere" })).etag).toBe("rebuilt-elsewhere");
+    expect(store.loads).toBe(1);
+  });
+
   it("reads the stored bytes once for concurrent requests and shares them", async () => {
     const store = new FakeStore();
     const service = new HelmIndexService(store, build, { log, stateCacheMs: 0 });
