@@ -1,4 +1,5 @@
 import { Router, type Express } from "express";
+import { helmIndexCommitSlackSeconds } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
 import type { DeadLetterStream } from "@charthouse/messaging";
 import type { Registry } from "prom-client";
@@ -8,6 +9,7 @@ import { authenticate, requireScope, requireScopeFor } from "./auth.ts";
 import type { EventFeed } from "./events_feed.ts";
 import { authenticateHelmClient, helmAuthChallenge } from "./helm_auth.ts";
 import { buildHelmIndex } from "./helm_index_build.ts";
+import { HelmIndexRefresher } from "./helm_index_refresher.ts";
 import { HelmIndexService } from "./helm_index_service.ts";
 import { httpRequestMetrics, routeLabeler } from "./metrics/http_request_metrics.ts";
 import { requestTracing } from "./request_tracing.ts";
@@ -57,7 +59,10 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   return router;
 }
 
-/** What the API serves beyond ApiContext: the live events feed (GET /events only exists with it). */
+/**
+ * What the API serves beyond ApiContext: the live events feed (GET /events only exists with it;
+ * with it, Helm indexes are also rebuilt when a sync changes them, not by the first request after).
+ */
 export interface ApiOptions {
   events?: EventFeed;
   /** Timing of the event streams (tests shorten it). */
@@ -80,15 +85,20 @@ export const helmIndexFormForHelm: HelmIndexForm = "json";
 /**
  * The router of /helm: every registry of the token's organisation as a Helm repository, with
  * auth as helm sends it (Basic with the token as password, or bearer), read scope, and 401s that
- * ask for Basic credentials so helm sends them.
+ * ask for Basic credentials so helm sends them. With `events`, an index that was asked for is
+ * rebuilt once its registry's events pause (HelmIndexRefresher), so no request waits for it.
  */
-export function buildHelmRouter(context: ApiContext): Router {
+export function buildHelmRouter(context: ApiContext, events?: EventFeed): Router {
   const router = Router();
+  const indexes = new HelmIndexService(context.db.helmIndexes, buildHelmIndex, { log: context.log });
+  // One more look just after the commit slack, so a sync's last writes do not make a request rebuild it.
+  const settleMs = (helmIndexCommitSlackSeconds + 1) * 1_000;
+  events?.observe(new HelmIndexRefresher((registryId) => indexes.refresh(registryId), { log: context.log, settleMs }));
   router.use(authenticateHelmClient(context.db.tokens, context.log));
   router.use(requireScope("read"));
   router.use(
     helmRoutes({
-      indexes: new HelmIndexService(context.db.helmIndexes, buildHelmIndex, { log: context.log }),
+      indexes,
       archives: context.db.helmIndexes,
       archiveStore: context.archives,
       helmForm: helmIndexFormForHelm,
@@ -104,7 +114,7 @@ export function buildHelmRouter(context: ApiContext): Router {
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
 export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
   const router = buildApiRouter(context, options);
-  const helmRouter = buildHelmRouter(context);
+  const helmRouter = buildHelmRouter(context, options.events);
   const labelApiRoute = routeLabeler(apiBasePath, listApiRoutes(router));
   const labelHelmRoute = routeLabeler(helmBasePath, listApiRoutes(helmRouter));
   const labelRoute = (method: string, path: string): string =>

@@ -39,7 +39,12 @@ export function authenticate(tokens: ApiTokenRepository, log: Logger): RequestHa
  * Who the API token `value` is, if it is known, not revoked and not expired. last_used_at is
  * written at most once a minute per token, so a busy client does not turn every read into a write.
  */
-export async function admitToken(tokens: ApiTokenRepository, log: Logger, value: string, solution: string): Promise<RequestAuth> {
+export async function admitToken(
+  tokens: Pick<ApiTokenRepository, "findUsable" | "touchLastUsed">,
+  log: Logger,
+  value: string,
+  solution: string,
+): Promise<RequestAuth> {
   const token = await tokens.findUsable(hashToken(value));
   if (!token) throw new UnauthorizedError("The token is unknown, revoked or expired", { solution });
   if (token.stale) {

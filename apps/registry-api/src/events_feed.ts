@@ -28,6 +28,14 @@ export interface ResumeGap {
   detail: string;
 }
 
+/** Something else of the process that follows the live events (not the replays), in stream order. */
+export interface EventObserver {
+  /** Takes each live event once; must not throw or block. */
+  event(event: FeedEvent): void;
+  /** The feed closed: no event follows. */
+  close(): void;
+}
+
 /** One connected client, as the feed sees it. */
 export interface EventSubscriber {
   organizationId: string;
@@ -73,6 +81,7 @@ const decoder = new TextDecoder();
  */
 export class EventFeed {
   readonly #byOrganization = new Map<string, Set<Subscription>>();
+  readonly #observers: EventObserver[] = [];
   readonly #limits: EventFeedLimits;
   readonly #replayQueue: (() => void)[] = [];
   #replaysRunning = 0;
@@ -134,9 +143,15 @@ export class EventFeed {
   }
 
   /** Stops the shared consumer and drops every client. */
+  /** Hands every live event from now on to `observer` too, until the feed closes. */
+  observe(observer: EventObserver): void {
+    this.#observers.push(observer);
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#messages?.stop();
+    for (const observer of this.#observers.splice(0)) observer.close();
     for (const group of [...this.#byOrganization.values()]) {
       for (const subscription of [...group]) {
         this.#remove(subscription);
@@ -171,7 +186,10 @@ export class EventFeed {
         for await (const msg of messages) {
           this.#lastSeq = msg.seq;
           const event = this.#decode(msg);
-          if (event) this.#publish(event);
+          if (event) {
+            this.#publish(event);
+            for (const observer of this.#observers) observer.event(event);
+          }
         }
       } catch (err) {
         this.log.warn({ err }, "The shared events consumer failed");
@@ -216,6 +234,7 @@ export class EventFeed {
         seq: msg.seq,
         name,
         organizationId: payload.organizationId,
+        registryId: payload.registryId,
         frames: sseFramesOf(name, msg.seq, payload),
       };
     } catch (err) {

@@ -8,6 +8,8 @@ export interface FeedEvent {
   /** The subject without its version: `registry.sync.started`, `chart.version.ready`, ... */
   name: string;
   organizationId: string;
+  /** The registry it happened to. */
+  registryId: string;
   /** Its SSE events (`event:`, `data:` of the payload in snake_case, `id:`), ready to write. */
   frames: string;
 }

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { ApiTokenRepository } from "@charthouse/db";
 import { UnauthorizedError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
-import { admitToken } from "./auth.ts";
+import { CachedTokenAdmission, type CachedTokenAdmissionOptions } from "./cached_token_admission.ts";
 
 /** The challenge a Helm repository answers 401 with, so helm sends its --username/--password. */
 export const helmAuthChallenge = 'Basic realm="charthouse"';
@@ -12,9 +12,12 @@ const helmTokenSolution =
 
 /**
  * Express middleware of the Helm repositories: admits a valid API token sent as helm sends it,
- * HTTP Basic with any user name and the token as the password, or as a bearer token.
+ * HTTP Basic with any user name and the token as the password, or as a bearer token. Admitted
+ * tokens are remembered for a few seconds (see CachedTokenAdmission): helm and Argo CD fleets ask
+ * for the same index again and again, and most of those requests end in a 304.
  */
-export function authenticateHelmClient(tokens: ApiTokenRepository, log: Logger): RequestHandler {
+export function authenticateHelmClient(tokens: ApiTokenRepository, log: Logger, options: CachedTokenAdmissionOptions = {}): RequestHandler {
+  const admission = new CachedTokenAdmission(tokens, log, options);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = tokenOf(req.get("authorization"));
     if (token === undefined) {
@@ -22,7 +25,7 @@ export function authenticateHelmClient(tokens: ApiTokenRepository, log: Logger):
         solution: helmTokenSolution,
       });
     }
-    res.locals["auth"] = await admitToken(tokens, log, token, helmTokenSolution);
+    res.locals["auth"] = await admission.admit(token, helmTokenSolution);
     next();
   };
 }

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
+import { chartVersionReady } from "@charthouse/contracts";
+import { Publisher } from "@charthouse/messaging";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiTestEnv, type ApiTestEnv } from "./api_env_test_support.ts";
@@ -114,7 +116,37 @@ describe("Helm repositories", () => {
     await env.sql.query("UPDATE chart_versions SET state = 'removed', updated_at = now() WHERE registry_id = $1 AND version = '1.0.0'", [registryId]);
     // An index is rebuilt at most every few seconds: make this one old.
     await env.sql.query("UPDATE helm_indexes SET built_at = now() - interval '1 minute' WHERE registry_id = $1", [registryId]);
-    expect(await versions()).toEqual(["2.0.0", "1.2.0+build.5"]);
+    // Each copy of the API reuses what it read of the index for a couple of seconds.
+    const deadline = Date.now() + 15_000;
+    let listed = await versions();
+    while (listed[0] !== "2.0.0" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      listed = await versions();
+    }
+    expect(listed).toEqual(["2.0.0", "1.2.0+build.5"]);
+  });
+
+  it("rebuilds an index when its registry's events say versions changed, before any request", async () => {
+    const stored = async (): Promise<number> =>
+      (await env.sql.query<{ version_count: number }>("SELECT version_count FROM helm_indexes WHERE registry_id = $1", [registryId]))[0]!.version_count;
+    const before = await stored();
+    const [version] = await env.sql.query<{ id: string }>(
+      `INSERT INTO chart_versions (chart_id, registry_id, version, state, archive_sha256, chart_yaml)
+       VALUES ($1, $2, '3.0.0', 'ready', $3, '{"apiVersion":"v2","name":"app","version":"3.0.0"}') RETURNING id`,
+      [chartId, registryId, archiveSha],
+    );
+    await new Publisher(env.nats.jetstream()).publish(chartVersionReady, {
+      organizationId: env.orgA.id,
+      registryId,
+      versionId: version!.id,
+      chart: "app",
+      version: "3.0.0",
+      error: null,
+      at: new Date().toISOString(),
+    });
+    const deadline = Date.now() + 20_000;
+    while ((await stored()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await stored()).toBe(before + 1);
   });
 
   it("serves a ready version's stored archive, and nothing else", async () => {

@@ -7,7 +7,9 @@ import { errors, int, problem, str, type OperationObject, type ParameterObject, 
 const helmServers = [{ url: "/", description: "The Helm repositories are served at /helm, beside /api/v1" }];
 const helmSecurity = [{ helmBasic: [] }, { bearer: [] }];
 const unauthorized: ResponseObject = {
-  ...problem("Missing, unknown, revoked or expired token (code unauthorized), with WWW-Authenticate: Basic realm=\"charthouse\" so helm sends its credentials"),
+  ...problem(
+    "Missing, unknown, revoked or expired token (code unauthorized), with WWW-Authenticate: Basic realm=\"charthouse\" so helm sends its credentials. A token admitted is remembered for 5 s by each copy of the API, so a revoked token stops working here within 5 s",
+  ),
   headers: { "WWW-Authenticate": { schema: str('Basic realm="charthouse"') } },
 };
 const registryParam: ParameterObject = {
@@ -35,7 +37,7 @@ export const helmPaths: Record<string, Record<string, OperationObject>> = {
   "/helm/{registry}/index.yaml": {
     get: helmOp(
       "getHelmIndex",
-      "The registry as a Helm repository: its index, every ready version (helm repo add <name> <server>/helm/<registry> --username any --password <token>). Built when the registry's versions change, not per request.",
+      "The registry as a Helm repository: its index, every ready version (helm repo add <name> <server>/helm/<registry> --username any --password <token>). Built when the registry's versions change, not per request. Each copy of the API reuses the index's state (ETag) for 2 s, so a change of versions shows within 2 s plus the at most 5 s a rebuild waits after the last one.",
       {
         200: {
           description:

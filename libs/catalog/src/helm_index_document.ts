@@ -36,20 +36,33 @@ const stringListFields = ["keywords", "sources"] as const;
  * `created`, so the same versions always give the same bytes (and the same ETag).
  */
 export function helmIndexDocument(sources: readonly HelmIndexSource[]): HelmIndexDocument {
-  const byChart = new Map<string, HelmIndexEntry[]>();
-  let newest = "1970-01-01T00:00:00Z";
+  const byChart = new Map<string, HelmIndexSource[]>();
   for (const source of sources) {
-    const entry = helmIndexEntry(source);
-    if (Date.parse(entry.created) > Date.parse(newest)) newest = entry.created;
     const list = byChart.get(source.chart);
-    if (list) list.push(entry);
-    else byChart.set(source.chart, [entry]);
+    if (list) list.push(source);
+    else byChart.set(source.chart, [source]);
   }
   const entries: Record<string, HelmIndexEntry[]> = {};
+  let generated = helmIndexEpoch;
   for (const name of [...byChart.keys()].sort()) {
-    entries[name] = (byChart.get(name) ?? []).sort((a, b) => compareVersionsDesc(a.version, b.version));
+    const chartEntries = helmChartEntries(byChart.get(name) ?? []);
+    for (const entry of chartEntries) generated = laterCreated(generated, entry.created);
+    entries[name] = chartEntries;
   }
-  return { apiVersion: "v1", entries, generated: newest };
+  return { apiVersion: "v1", entries, generated };
+}
+
+/** `generated` of an index that lists nothing. */
+export const helmIndexEpoch = "1970-01-01T00:00:00Z";
+
+/** The entries of one chart's versions in a Helm repository index, newest first (Helm's order). */
+export function helmChartEntries(sources: readonly HelmIndexSource[]): HelmIndexEntry[] {
+  return sources.map(helmIndexEntry).sort((a, b) => compareVersionsDesc(a.version, b.version));
+}
+
+/** The later of two `created` stamps of index entries: how an index's `generated` is found. */
+export function laterCreated(current: string, created: string): string {
+  return Date.parse(created) > Date.parse(current) ? created : current;
 }
 
 /** The path, relative to the repository, that serves a version's archive. */

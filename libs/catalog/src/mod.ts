@@ -19,7 +19,16 @@ export type {
 export { versionKey } from "./version_key.ts";
 export { diffSlices, diffVersions, isEmptyDiff } from "./version_diff.ts";
 export { compareVersionsDesc } from "./version_order.ts";
-export { helmArchivePath, helmIndexDocument, type HelmIndexDocument, type HelmIndexEntry, type HelmIndexSource } from "./helm_index_document.ts";
+export {
+  helmArchivePath,
+  helmChartEntries,
+  helmIndexDocument,
+  helmIndexEpoch,
+  laterCreated,
+  type HelmIndexDocument,
+  type HelmIndexEntry,
+  type HelmIndexSource,
+} from "./helm_index_document.ts";
 export { versionEvents, type VersionEventBatch, type VersionEventSubject } from "./version_events.ts";
 export type { VersionStore } from "./version_store.ts";
 export {

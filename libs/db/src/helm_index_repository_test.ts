@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@charthouse/testing";
 import { insertChartFixture, type ChartFixture } from "./chart_fixture_test_support.ts";
-import { HelmIndexRepository, type BuiltHelmIndex, type HelmIndexEntryRow } from "./helm_index_repository.ts";
+import { HelmIndexRepository, type BuiltHelmIndex, type HelmIndexEntryPages, type HelmIndexEntryRow } from "./helm_index_repository.ts";
 import { ensureSchema } from "./schema.ts";
 import { createSqlClient, type SqlClient } from "./sql_client.ts";
 
@@ -11,9 +11,11 @@ let repo: HelmIndexRepository;
 let mine: ChartFixture;
 let theirs: ChartFixture;
 
-function built(entries: HelmIndexEntryRow[]): Promise<BuiltHelmIndex> {
+async function built(pages: HelmIndexEntryPages): Promise<BuiltHelmIndex> {
+  const entries: HelmIndexEntryRow[] = [];
+  for await (const page of pages) entries.push(...page);
   const text = Buffer.from(entries.map((e) => `${e.chart}-${e.version}`).join(","));
-  return Promise.resolve({
+  return {
     etag: `etag-${text.toString()}`,
     versionCount: entries.length,
     yamlGzip: Buffer.concat([Buffer.from("y:"), text]),
@@ -21,7 +23,7 @@ function built(entries: HelmIndexEntryRow[]): Promise<BuiltHelmIndex> {
     yamlBytes: 10,
     jsonBytes: 20,
     buildMs: 1,
-  });
+  };
 }
 
 async function addVersion(fixture: ChartFixture, version: string, state: string): Promise<void> {
@@ -53,6 +55,8 @@ describe("HelmIndexRepository", () => {
   it("finds a registry by name within its organisation only", async () => {
     expect(await repo.findState(mine.organizationId, "mine")).toMatchObject({ registry_id: mine.registryId, etag: null, stale: true });
     expect(await repo.findState(theirs.organizationId, "mine")).toBeNull();
+    expect(await repo.findStateById(mine.registryId)).toEqual(await repo.findState(mine.organizationId, "mine"));
+    expect(await repo.findStateById("00000000-0000-0000-0000-000000000000")).toBeNull();
   });
 
   it("stores an index of the ready versions only, current until a version changes", async () => {
@@ -80,6 +84,27 @@ describe("HelmIndexRepository", () => {
     expect(await repo.rebuild(mine.registryId, built)).toBe(false);
     release();
     expect(await holding).toBe(true);
+  });
+
+  it("reads the ready versions in pages of whole charts, charts by name", async () => {
+    const paged = await insertChartFixture(sql, "paged");
+    await addVersion(paged, "1.0.0", "ready");
+    await addVersion(paged, "2.0.0", "ready");
+    await addVersion(paged, "3.0.0", "failed");
+    for (const name of ["b-two", "a", "b"]) {
+      const [chart] = await sql.query<{ id: string }>("INSERT INTO charts (registry_id, name) VALUES ($1, $2) RETURNING id", [paged.registryId, name]);
+      await addVersion({ ...paged, chartId: chart!.id }, "0.1.0", "ready");
+    }
+    const pages: string[][] = [];
+    for await (const page of repo.entryPages(paged.registryId, 2)) pages.push(page.map((row) => `${row.chart}-${row.version}`));
+    expect(pages.map((page) => page.sort())).toEqual([["a-0.1.0", "b-0.1.0"], ["b-two-0.1.0", "web-1.0.0", "web-2.0.0"]]);
+    const single: string[][] = [];
+    for await (const page of repo.entryPages(paged.registryId, 1)) single.push(page.map((row) => row.chart));
+    expect(single).toEqual([["a"], ["b"], ["b-two"], ["web", "web"]]);
+    const none = await insertChartFixture(sql, "empty");
+    const nothing: unknown[] = [];
+    for await (const page of repo.entryPages(none.registryId)) nothing.push(page);
+    expect(nothing).toEqual([]);
   });
 
   it("finds a ready archive by {name}-{version} of the organisation's registry only", async () => {

@@ -39,9 +39,11 @@ export {
 } from "./chart_catalog_reads.ts";
 export { SyncRunReads, type SyncRunRow } from "./sync_run_reads.ts";
 export {
+  helmIndexCommitSlackSeconds,
   HelmIndexRepository,
   type BuiltHelmIndex,
   type HelmIndexEntryRow,
+  type HelmIndexEntryPages,
   type HelmIndexState,
   type StoredHelmIndexBytes,
 } from "./helm_index_repository.ts";

@@ -87,18 +87,22 @@ async function sendIndex(
   const compressed = options.form === "json" ? bytes.jsonGzip : bytes.yamlGzip;
   res.status(200).type(mediaTypes[options.form]).set("ETag", etagOf(bytes.etag, options.form, options.gzip));
   res.set("X-Charthouse-Versions", String(options.versionCount));
-  if (options.gzip) {
-    res.set("Content-Encoding", "gzip").set("Content-Length", String(compressed.byteLength));
-    res.end(req.method === "HEAD" ? undefined : compressed);
-    return;
-  }
-  res.set("Content-Length", String(options.form === "json" ? bytes.jsonBytes : bytes.yamlBytes));
+  if (options.gzip) res.set("Content-Encoding", "gzip").set("Content-Length", String(compressed.byteLength));
+  else res.set("Content-Length", String(options.form === "json" ? bytes.jsonBytes : bytes.yamlBytes));
   if (req.method === "HEAD") {
     res.end();
     return;
   }
-  // Decompressed as it is sent: no request holds a whole uncompressed copy.
-  await pipeline(Readable.from([compressed]), createGunzip(), res);
+  // Views of the one shared buffer, sent as the client reads them: no request copies the index,
+  // and one that is not gzipped is decompressed as it is sent, a slice at a time.
+  const slices = Readable.from(slicesOf(compressed, 64 * 1024), { objectMode: false });
+  if (options.gzip) await pipeline(slices, res);
+  else await pipeline(slices, createGunzip(), res);
+}
+
+/** Consecutive views (not copies) of `bytes`, `size` bytes each. */
+function* slicesOf(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let offset = 0; offset < bytes.byteLength; offset += size) yield bytes.subarray(offset, offset + size);
 }
 
 /** JSON when the client asks for application/json (over YAML); helm gets `helmForm`; everyone else YAML. */
