@@ -50,3 +50,11 @@ export {
   type SyncAttemptOutcome,
   type SyncDelivery,
 } from "./leased_sync_handler.ts";
+export {
+  interpretPushEvent,
+  receiverKinds,
+  type PushDecision,
+  type PushEventInput,
+  type PushScope,
+  type ReceiverKind,
+} from "./push_event.ts";

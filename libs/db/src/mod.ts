@@ -51,3 +51,10 @@ export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_targ
 export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";
 export { VersionMetadataReads, type ComparableVersionRow, type StoredVersionMetadata } from "./version_metadata_reads.ts";
+export {
+  ReceiverRepository,
+  type NewReceiver,
+  type ReceiverProof,
+  type ReceiverRow,
+  type ReceiverTarget,
+} from "./receiver_repository.ts";

@@ -9,7 +9,7 @@ export interface RequestedSync {
   registryId: string;
   kind: RegistryKind;
   syncRunId: string;
-  trigger: "schedule" | "manual" | "create";
+  trigger: "schedule" | "manual" | "create" | "push";
   requestedAt: string;
 }
 
@@ -51,7 +51,7 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
    * Asks for a sync now. A sync already queued or running for the registry is reused, so two
    * clicks never make two syncs.
    */
-  async request(registryId: string, trigger: "manual" | "create"): Promise<RequestedSync & { reused: boolean }> {
+  async request(registryId: string, trigger: "manual" | "create" | "push"): Promise<RequestedSync & { reused: boolean }> {
     return await this.#db.transaction(async (tx) => {
       const [registry]: { kind: RegistryKind; active_sync_id: string | null }[] = await tx.query("SELECT kind, active_sync_id FROM registries WHERE id = $1 FOR UPDATE",
         [registryId],
@@ -217,7 +217,7 @@ interface RawRequested {
   registry_id: string;
   kind: RegistryKind;
   sync_run_id: string;
-  trigger: "schedule" | "manual" | "create";
+  trigger: "schedule" | "manual" | "create" | "push";
   requested_at: Date;
 }
 
