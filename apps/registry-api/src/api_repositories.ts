@@ -7,6 +7,7 @@ import {
   DomainGaugeReads,
   HelmIndexRepository,
   OrganizationRepository,
+  ReceiverRepository,
   RegistryRepository,
   SyncRunReads,
   SyncRunRepository,
@@ -28,6 +29,7 @@ export interface ApiRepositories {
   gauges: DomainGaugeReads;
   versionMetadata: VersionMetadataReads;
   helmIndexes: HelmIndexRepository;
+  receivers: ReceiverRepository;
 }
 
 /** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
@@ -45,5 +47,6 @@ export function createApiRepositories(sql: SqlClient): ApiRepositories {
     gauges: new DomainGaugeReads(sql),
     versionMetadata: new VersionMetadataReads(sql),
     helmIndexes: new HelmIndexRepository(sql),
+    receivers: new ReceiverRepository(sql),
   };
 }

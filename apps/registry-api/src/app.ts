@@ -21,7 +21,10 @@ import { credentialRoutes } from "./routes/credential_routes.ts";
 import { eventRoutes, type EventRouteOptions } from "./routes/event_routes.ts";
 import { helmRoutes, type HelmIndexForm } from "./routes/helm_routes.ts";
 import { organizationRoutes } from "./routes/organization_routes.ts";
+import { hooksRoutes } from "./routes/hooks_routes.ts";
+import { receiversRoutes } from "./routes/receivers_routes.ts";
 import { registryRoutes } from "./routes/registry_routes.ts";
+import { hooksBasePath } from "./queries/receivers_queries.ts";
 import { tokenRoutes } from "./routes/token_routes.ts";
 import { mountWebUi } from "./web_ui.ts";
 
@@ -47,6 +50,7 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   if (options.events) router.use(eventRoutes(options.events, context, options.eventRoutes));
   router.use(tokenRoutes(context));
   router.use(organizationRoutes(context));
+  router.use(receiversRoutes(context));
   if (options.deadLetters) router.use(adminRoutes(context, options.deadLetters));
   router.use((req, res) => {
     sendProblem(res, new NotFoundError(`No route ${req.method} ${req.baseUrl}${req.path}`));
@@ -99,17 +103,32 @@ export function buildHelmRouter(context: ApiContext): Router {
   return router;
 }
 
+/**
+ * The router of /hooks: registries' push events, proven by each receiver's own secret rather
+ * than an API token (see hooksRoutes), with problem+json errors like the API's.
+ */
+export function buildHooksRouter(context: ApiContext, options: ApiOptions = {}): Router {
+  const router = Router();
+  router.use(hooksRoutes(context, options.metrics === undefined ? {} : { metrics: options.metrics }));
+  router.use(problemHandler(context.log));
+  return router;
+}
+
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
 export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
   const router = buildApiRouter(context, options);
   const helmRouter = buildHelmRouter(context);
+  const hooksRouter = buildHooksRouter(context, options);
   const labelApiRoute = routeLabeler(apiBasePath, listApiRoutes(router));
   const labelHelmRoute = routeLabeler(helmBasePath, listApiRoutes(helmRouter));
+  const labelHooksRoute = routeLabeler(hooksBasePath, listApiRoutes(hooksRouter));
+  const under = (path: string, base: string): boolean => path === base || path.startsWith(`${base}/`);
   const labelRoute = (method: string, path: string): string =>
-    path === helmBasePath || path.startsWith(`${helmBasePath}/`) ? labelHelmRoute(method, path) : labelApiRoute(method, path);
+    under(path, helmBasePath) ? labelHelmRoute(method, path) : under(path, hooksBasePath) ? labelHooksRoute(method, path) : labelApiRoute(method, path);
   app.use(requestTracing(labelRoute));
   if (options.metrics) app.use(httpRequestMetrics(options.metrics, labelRoute));
   app.use(apiBasePath, router);
   app.use(helmBasePath, helmRouter);
+  app.use(hooksBasePath, hooksRouter);
   mountWebUi(app);
 }

@@ -1,6 +1,7 @@
 import { adminPaths, adminSchemas } from "./openapi_admin.ts";
 import { comparePaths, compareSchemas } from "./openapi_compare.ts";
 import { helmPaths } from "./openapi_helm.ts";
+import { receiverPaths, receiverSchemas } from "./openapi_receivers.ts";
 import {
   errors,
   idParam,
@@ -95,7 +96,7 @@ const schemas: Record<string, SchemaObject> = {
   }),
   SyncRun: object({
     id: uuid,
-    trigger: { type: "string", enum: ["schedule", "manual", "create"] },
+    trigger: { type: "string", enum: ["schedule", "manual", "create", "push"] },
     requested_at: time,
     started_at: nullableTime,
     finished_at: nullableTime,
@@ -247,6 +248,7 @@ const schemas: Record<string, SchemaObject> = {
   OrganizationCreated: object({ organization: ref("Organization"), token: ref("TokenCreated") }),
   ...adminSchemas,
   ...compareSchemas,
+  ...receiverSchemas,
 };
 
 const versionParams = [idParam("registry"), nameParam, versionParam];
@@ -421,7 +423,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
-  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "admin" }, { name: "helm" }],
+  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "admin" }, { name: "helm" }, { name: "receivers" }],
   paths: {
     "/openapi.json": {
       get: {
@@ -433,6 +435,7 @@ export const openApiDocument = {
       },
     },
     ...paths,
+    ...receiverPaths,
     ...helmPaths,
   },
   components: {

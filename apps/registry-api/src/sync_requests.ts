@@ -19,7 +19,7 @@ export interface RequestedSyncRun {
 export async function requestSync(
   db: ApiRepositories,
   publisher: Publisher,
-  request: { registryId: string; trigger: "manual" | "create" },
+  request: { registryId: string; trigger: "manual" | "create" | "push"; repository?: string },
 ): Promise<RequestedSyncRun> {
   const run = await db.syncRuns.request(request.registryId, request.trigger);
   await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, {
@@ -27,6 +27,8 @@ export async function requestSync(
     syncRunId: run.syncRunId,
     trigger: run.trigger,
     requestedAt: run.requestedAt,
+    // A run already under way for the whole registry is not narrowed to one repository.
+    ...(request.repository === undefined || run.reused ? {} : { repository: request.repository }),
   });
   let versionsRetried = 0;
   if (request.trigger === "manual") {

@@ -83,9 +83,10 @@ export function credentialRoutes(context: ApiContext): Router {
   return router;
 }
 
-function requireSecretBox(box: SecretBox | null): SecretBox {
+/** The secret box, or a 503 saying that `what` cannot be stored without CHARTHOUSE_SECRET_KEY. */
+export function requireSecretBox(box: SecretBox | null, what = "Credentials"): SecretBox {
   if (box === null) {
-    throw new UnavailableError("Credentials cannot be stored: CHARTHOUSE_SECRET_KEY is not configured", {
+    throw new UnavailableError(`${what} cannot be stored: CHARTHOUSE_SECRET_KEY is not configured`, {
       code: "unavailable",
       solution: "Set CHARTHOUSE_SECRET_KEY to 32 random bytes in base64 (openssl rand -base64 32) and restart registry-api",
     });
