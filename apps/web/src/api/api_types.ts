@@ -19,3 +19,5 @@ export type ValuesCheck = Api.ValuesCheckJson;
 
 /** The kinds of credential, each with its own form (see credential_kinds.ts). */
 export type CredentialKind = "basic" | "token" | "gcp_service_account" | "aws" | "azure_service_principal";
+export type Receiver = Api.ReceiverJson;
+export type ReceiverKind = Api.ReceiverJson["kind"];
