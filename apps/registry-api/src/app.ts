@@ -1,5 +1,6 @@
 import { Router, type Express } from "express";
 import { NotFoundError } from "@charthouse/errors";
+import { redactedPaths } from "@charthouse/logging";
 import type { DeadLetterStream } from "@charthouse/messaging";
 import type { Registry } from "prom-client";
 import type { ApiContext } from "./api_context.ts";
@@ -110,7 +111,8 @@ export function buildHelmRouter(context: ApiContext): Router {
 export function buildHooksRouter(context: ApiContext, options: ApiOptions = {}): Router {
   const router = Router();
   router.use(hooksRoutes(context, options.metrics === undefined ? {} : { metrics: options.metrics }));
-  router.use(problemHandler(context.log));
+  // Docker Hub's secret is a path segment: the paths of failed requests are not logged here.
+  router.use(problemHandler(context.log.child({}, { redact: { paths: [...redactedPaths, "path"], censor: "[redacted]" } })));
   return router;
 }
 
