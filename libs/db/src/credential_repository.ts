@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from "@charthouse/errors";
 import type { KeysetSlice } from "./keyset_slice.ts";
 import { isForeignKeyViolation, isUniqueViolation } from "./pg_errors.ts";
+import { SealedSecretColumns, type SealedSecretRow, type SecretReplacement } from "./sealed_secret_columns.ts";
 import type { SqlClient } from "./sql_client.ts";
 
 /** A credential's public columns (never its secret). */
@@ -45,28 +46,16 @@ export interface CredentialChange {
   secret?: { username: string | null; providerHint: string | null; sealed: StoredSecret };
 }
 
-/** A credential's sealed secret, for key rotation. */
-export interface SealedSecretRow {
-  id: string;
-  keyId: string;
-  ciphertext: string;
-}
-
-/** A re-sealed secret to write only if the stored one is still `old` (compare-and-set). */
-export interface SecretReplacement {
-  id: string;
-  old: StoredSecret;
-  next: StoredSecret;
-}
-
 // The public columns only: secrets are never read where they are not needed.
 const publicColumns = "id, name, kind, username, provider_hint, created_at, updated_at";
 
 /** Credentials of registries: what the API manages, and what key rotation re-seals. */
 export class CredentialRepository {
   readonly #sql: SqlClient;
+  readonly #sealed: SealedSecretColumns;
   constructor(sql: SqlClient) {
     this.#sql = sql;
+    this.#sealed = new SealedSecretColumns(sql, "credentials");
   }
 
   /** A slice of an organisation's credentials, ordered by name then id. */
@@ -184,39 +173,17 @@ export class CredentialRepository {
 
   /** How many credentials, of every organisation, are sealed under this key. */
   async countSealedUnder(keyId: string): Promise<number> {
-    const [row] = await this.#sql.query<{ count: string }>("SELECT count(*) AS count FROM credentials WHERE secret_key_id = $1", [keyId]);
-    return Number(row?.count ?? 0);
+    return await this.#sealed.countSealedUnder(keyId);
   }
 
   /** Up to `limit` credentials not sealed under this key, with ids after `afterId`, ordered by id. */
   async listSealedNotUnder(keyId: string, page: { afterId: string; limit: number }): Promise<SealedSecretRow[]> {
-    return await this.#sql.query<SealedSecretRow>(
-      `SELECT id, secret_key_id AS "keyId", secret_ciphertext AS ciphertext FROM credentials
-        WHERE secret_key_id <> $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [keyId, page.afterId, page.limit],
-    );
+    return await this.#sealed.listSealedNotUnder(keyId, page);
   }
 
-  /**
-   * Writes re-sealed secrets in one statement, each only where the stored secret is still the
-   * old one (the WHERE on the old key and ciphertext is the compare-and-set). Returns the ids written.
-   */
+  /** Writes re-sealed credential secrets, each only where the stored one is still the one read (compare-and-set). */
   async replaceSealed(replacements: readonly SecretReplacement[]): Promise<string[]> {
-    if (replacements.length === 0) return [];
-    const rows = await this.#sql.query<{ id: string }>(
-      `UPDATE credentials c SET secret_key_id = v.key_id, secret_ciphertext = v.ciphertext
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, old_key_id, old_ciphertext, key_id, ciphertext)
-        WHERE c.id = v.id AND c.secret_key_id = v.old_key_id AND c.secret_ciphertext = v.old_ciphertext
-        RETURNING c.id`,
-      [
-        replacements.map((r) => r.id),
-        replacements.map((r) => r.old.keyId),
-        replacements.map((r) => r.old.ciphertext),
-        replacements.map((r) => r.next.keyId),
-        replacements.map((r) => r.next.ciphertext),
-      ],
-    );
-    return rows.map((row) => row.id);
+    return await this.#sealed.replaceSealed(replacements);
   }
 }
 

@@ -24,10 +24,9 @@ export {
   type CredentialRow,
   type NewCredential,
   type SealedCredentialSecretRow,
-  type SealedSecretRow,
-  type SecretReplacement,
   type StoredSecret,
 } from "./credential_repository.ts";
+export { SealedSecretColumns, type SealedSecretRow, type SealedSecretTable, type SecretReplacement } from "./sealed_secret_columns.ts";
 export { RegistryRepository, type NewRegistry, type RegistryChange, type RegistryStatusRow } from "./registry_repository.ts";
 export {
   ChartCatalogReads,
