@@ -157,4 +157,9 @@ export class ReceiverRepository {
     );
     return rows.length > 0;
   }
+
+  /** Forgets a delivery id, so the sender's retry of a delivery that failed on our side is taken. */
+  async forgetDelivery(receiverId: string, deliveryId: string): Promise<void> {
+    await this.#sql.query("DELETE FROM receiver_deliveries WHERE receiver_id = $1 AND delivery_id = $2", [receiverId, deliveryId]);
+  }
 }

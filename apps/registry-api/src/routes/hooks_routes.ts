@@ -61,11 +61,12 @@ export function hooksRoutes(context: ApiContext, options: HooksRouteOptions = {}
         solution: "Configure the sender with the snippet shown when the receiver was created, or create a new receiver",
       });
     }
-    const delivery = req.get("x-github-delivery");
-    if (target.kind === "github" && delivery !== undefined && !(await db.receivers.rememberDelivery(target.id, delivery.slice(0, 200), deliveryMemorySeconds))) {
+    const header = req.get("x-github-delivery");
+    const delivery = target.kind === "github" && header !== undefined ? header.slice(0, 200) : undefined;
+    if (delivery !== undefined && !(await db.receivers.rememberDelivery(target.id, delivery, deliveryMemorySeconds))) {
       count("replayed");
       log.warn({ receiverId: target.id, delivery }, "Receiver event refused: replayed GitHub delivery");
-      throw new ConflictError(`GitHub delivery ${delivery.slice(0, 200)} was already received`, {
+      throw new ConflictError(`GitHub delivery ${delivery} was already received`, {
         solution: "Nothing to do: the first delivery was taken; a redelivery of it is not taken twice",
       });
     }
@@ -84,11 +85,18 @@ export function hooksRoutes(context: ApiContext, options: HooksRouteOptions = {}
       res.status(202).json(answer);
       return;
     }
-    const run = await requestSync(db, context.publisher, {
-      registryId: target.registryId,
-      trigger: "push",
-      ...(decision.repository === undefined ? {} : { repository: decision.repository }),
-    });
+    let run;
+    try {
+      run = await requestSync(db, context.publisher, {
+        registryId: target.registryId,
+        trigger: "push",
+        ...(decision.repository === undefined ? {} : { repository: decision.repository }),
+      });
+    } catch (err) {
+      // Not taken: the sender's retry of this delivery must not be refused as a replay.
+      if (delivery !== undefined) await db.receivers.forgetDelivery(target.id, delivery).catch(() => undefined);
+      throw err;
+    }
     count("synced");
     log.info(
       { receiverId: target.id, kind, registryId: target.registryId, syncRunId: run.syncRunId, reused: run.reused, repository: decision.repository ?? null, tags: decision.tags },
