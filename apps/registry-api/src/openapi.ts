@@ -228,7 +228,7 @@ const schemas: Record<string, SchemaObject> = {
   TokenScope: {
     type: "string",
     enum: ["read", "write", "admin"],
-    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries and credentials; admin: also /tokens (and /organizations for the default organisation)",
+    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries, credentials and receivers; admin: also /tokens (and /organizations for the default organisation)",
   },
   TokenCreate: object(
     {
