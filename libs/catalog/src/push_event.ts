@@ -34,7 +34,7 @@ export function interpretPushEvent(kind: ReceiverKind, input: PushEventInput, sc
   const pushes = happenings.filter((h): h is Extract<Happening, { push: true }> => h.push);
   if (pushes.length === 0) {
     const reasons = [...new Set(happenings.map((h) => (h.push ? "" : h.why)))];
-    return { action: "ignore", reason: reasons.join("; ") || "the event names no push" };
+    return { action: "ignore", reason: bounded(reasons.join("; ") || "the event names no push") };
   }
   const tags = [...new Set(pushes.flatMap((p) => (p.tag === undefined ? [] : [p.tag])))];
   if (scope.kind === "http_registry") return { action: "sync", repository: undefined, tags };
@@ -42,11 +42,16 @@ export function interpretPushEvent(kind: ReceiverKind, input: PushEventInput, sc
   if (inside.length === 0) {
     const named = [...new Set(pushes.map((p) => p.repository))].join(", ");
     const where = scope.path === "" ? "this registry" : `"${scope.path}"`;
-    return { action: "ignore", reason: `the event is for repository ${named}, not in ${where}` };
+    return { action: "ignore", reason: bounded(`the event is for repository ${named}, not in ${where}`) };
   }
   const repositories = new Set(inside.map((p) => p.repository));
   const only = repositories.size === 1 ? [...repositories][0] : undefined;
   return { action: "sync", repository: only, tags: [...new Set(inside.flatMap((p) => (p.tag === undefined ? [] : [p.tag])))] };
+}
+
+/** A reason short enough for an answer and a log line, whatever the sender put in its event. */
+function bounded(reason: string): string {
+  return reason.length <= 300 ? reason : `${reason.slice(0, 299)}…`;
 }
 
 function isInside(repository: string, path: string): boolean {

@@ -133,6 +133,13 @@ describe("interpretPushEvent()", () => {
     expect(interpretPushEvent("generic", { body: { repository: "ns/db" }, headers: noHeaders }, namespace)).toMatchObject({ repository: "ns/db" });
   });
 
+  it("keeps the reason short however many repositories an envelope names", () => {
+    const events = Array.from({ length: 500 }, (_, i) => (distributionManifestPush(`other/chart-${i}`, "1.0.0") as { events: unknown[] }).events[0]);
+    const decision = interpretPushEvent("distribution", { body: { events }, headers: noHeaders }, namespace);
+    expect(decision.action).toBe("ignore");
+    expect(decision.action === "ignore" && decision.reason.length).toBeLessThanOrEqual(300);
+  });
+
   it("refuses a body that is not the sender's shape, naming what is missing", () => {
     expect(() => interpretPushEvent("distribution", { body: { hello: 1 }, headers: noHeaders }, namespace)).toThrow(InputError);
     expect(() => interpretPushEvent("harbor", { body: [], headers: noHeaders }, namespace)).toThrow(/type is missing/);

@@ -99,7 +99,7 @@ export function hooksRoutes(context: ApiContext, options: HooksRouteOptions = {}
     }
     count("synced");
     log.info(
-      { receiverId: target.id, kind, registryId: target.registryId, syncRunId: run.syncRunId, reused: run.reused, repository: decision.repository ?? null, tags: decision.tags },
+      { receiverId: target.id, kind, registryId: target.registryId, syncRunId: run.syncRunId, reused: run.reused, repository: decision.repository ?? null, tags: decision.tags.slice(0, 20) },
       "Receiver event: sync requested",
     );
     const answer: ReceiverEventJson = { ignored: false, sync_id: run.syncRunId, repository: decision.repository ?? null };
