@@ -95,6 +95,16 @@ describe("interpretPushEvent()", () => {
     expect(interpretPushEvent("github", { body: npmPackage, headers: { "x-github-event": "registry_package" } }, scope).action).toBe("ignore");
   });
 
+  it("reads GitHub's package event (package_type container) like registry_package", () => {
+    const { registry_package: pkg, ...rest } = githubRegistryPackagePublished("octo-org", "charts/web", "2.0.0") as { registry_package: Record<string, unknown> };
+    const body = { ...rest, package: { ...pkg, package_type: "container", ecosystem: "CONTAINER" } };
+    expect(interpretPushEvent("github", { body, headers: { "x-github-event": "package" } }, { kind: "oci_registry", path: "octo-org" })).toEqual({
+      action: "sync",
+      repository: "octo-org/charts/web",
+      tags: ["2.0.0"],
+    });
+  });
+
   it("reads ACR's chart_push and push events, and the same through Event Grid", () => {
     const scope: PushScope = { kind: "oci_registry", path: "helm" };
     expect(interpretPushEvent("acr", { body: acrChartPush("helm/wordpress", "wordpress", "5.4.0"), headers: noHeaders }, scope)).toMatchObject({
