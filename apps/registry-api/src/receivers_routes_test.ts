@@ -202,6 +202,16 @@ describe("/hooks/{id}", () => {
     const replay = await send(raw, { "x-hub-signature-256": sign(raw, r.secret ?? ""), "x-github-delivery": delivery });
     expect(replay.status).toBe(409);
     expect(await pushRequests(registryId)).toHaveLength(1);
+
+    // GitHub's other content type: the JSON in a form field, signed as sent.
+    await finishRuns(registryId);
+    const form = `payload=${encodeURIComponent(raw)}`;
+    const formed = await send(form, {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-hub-signature-256": sign(form, r.secret ?? ""),
+      "x-github-delivery": randomUUID(),
+    });
+    expect(formed).toMatchObject({ status: 202, json: { ignored: false, repository: "octo-org/charts/web" } });
   });
 
   it("syncs an HTTP registry's index, and refuses bodies that are not the sender's shape or too large", async () => {

@@ -72,7 +72,8 @@ export function hooksRoutes(context: ApiContext, options: HooksRouteOptions = {}
     }
     let decision;
     try {
-      decision = interpretPushEvent(target.kind as ReceiverKind, { body: parseJson(body, target.kind), headers: lowerCaseHeaders(req) }, scopeOf(target));
+      const parsed = parseJson(formPayload(body, req.get("content-type")) ?? body, target.kind);
+      decision = interpretPushEvent(target.kind as ReceiverKind, { body: parsed, headers: lowerCaseHeaders(req) }, scopeOf(target));
     } catch (err) {
       count("invalid");
       log.info({ receiverId: target.id, kind, err: err instanceof Error ? err.message : String(err) }, "Receiver event refused: not the sender's shape");
@@ -132,6 +133,13 @@ function proven(context: ApiContext, target: ReceiverTarget, req: Request, body:
 function scopeOf(target: ReceiverTarget): PushScope {
   if (target.registryKind === "http_registry") return { kind: "http_registry" };
   return { kind: "oci_registry", path: parseOciReference(target.registryUrl).path };
+}
+
+/** The JSON of a form-encoded webhook (GitHub's `application/x-www-form-urlencoded` option: `payload=<json>`), or undefined. */
+function formPayload(body: Buffer, contentType: string | undefined): Buffer | undefined {
+  if (!(contentType ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) return undefined;
+  const payload = new URLSearchParams(body.toString("utf8")).get("payload");
+  return payload === null ? undefined : Buffer.from(payload, "utf8");
 }
 
 function parseJson(body: Buffer, kind: string): unknown {
