@@ -1,5 +1,5 @@
 /**
- * `npm run rotate-secret-key`: re-encrypts every credential and subscription secret under CHARTHOUSE_SECRET_KEY, opening
+ * `npm run rotate-secret-key`: re-encrypts every credential, subscription and GitHub receiver secret under CHARTHOUSE_SECRET_KEY, opening
  * them with it or one of CHARTHOUSE_PREVIOUS_SECRET_KEYS. Safe to run again or concurrently.
  * The procedure (keys on the services first, then this, then drop the old keys) is in README.md.
  */
@@ -24,10 +24,11 @@ try {
 const { box } = settings;
 const sql = createSqlClient(settings.config.DATABASE_URL, { poolSize: 2 });
 try {
-  // Credentials, then subscriptions' webhook secrets: both are sealed for their row's id.
+  // Credentials, subscriptions' webhook secrets and GitHub receivers' HMAC secrets: each is sealed for its row's id.
   const tables = [
     { name: "credentials", what: "credential", store: new CredentialRepository(sql) },
     { name: "subscriptions", what: "subscription", store: new SealedSecretTable(sql, "subscriptions") },
+    { name: "receivers", what: "receiver", store: new SealedSecretTable(sql, "receivers") },
   ] as const;
   const results: Record<string, unknown> = { key_id: box.currentKeyId };
   let failed = 0;
@@ -43,7 +44,7 @@ try {
       changed_meanwhile: counts.changedMeanwhile,
       failed: counts.failed.length,
     };
-    // The credentials' counts stay at the top level, as before; the subscriptions' go under their name.
+    // The credentials' counts stay at the top level, as before; the others' go under their table's name.
     if (table.name === "credentials") Object.assign(results, summary);
     else results[table.name] = summary;
     failed += counts.failed.length;

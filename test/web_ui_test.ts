@@ -280,6 +280,41 @@ describe("the web UI in Debian's chromium, against the whole stack", () => {
     await close();
   });
 
+  it("adds a receiver: shows its secret and the sender's setup once, lists it without the secret, deletes it", async () => {
+    const { page, pageErrors, close } = await signedInPage();
+    await page.getByRole("link", { name: "Receivers" }).click();
+    await page.getByText("No receivers yet").waitFor();
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    const form = page.getByTestId("receiver-form");
+    await form.getByLabel("Name", { exact: true }).fill("local-registry");
+    await form.getByLabel("Sender").selectOption("distribution");
+    const repositories = form.getByLabel("Repository");
+    await expect.poll(async () => (await repositories.locator("option").allTextContents()).length).toBeGreaterThan(1);
+    await repositories.selectOption({ index: 1 });
+    await form.getByRole("button", { name: "Add receiver" }).click();
+
+    await page.getByText("Added “local-registry”.").waitFor();
+    const shownOnce = (await page.getByTestId("sender-setup").first().textContent()) ?? "";
+    const secret = /Authorization: \[Bearer ([0-9a-f]{64})\]/.exec(shownOnce)?.[1];
+    expect(secret, shownOnce).toBeDefined();
+    expect(shownOnce).toContain("notifications:");
+    const row = page.getByTestId("receiver-row").filter({ hasText: "local-registry" });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/\/hooks\/[0-9a-f-]{36}/);
+    await screenshot(page, "10-receivers");
+
+    // Once the page is left, the secret is gone for good.
+    await page.getByRole("link", { name: "Credentials" }).click();
+    await page.getByRole("link", { name: "Receivers" }).click();
+    await row.waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await row.getByRole("button", { name: "Delete…" }).click();
+    await row.getByRole("button", { name: "Delete “local-registry”" }).click();
+    await page.getByText("No receivers yet").waitFor();
+    expect(pageErrors).toEqual([]);
+    await close();
+  });
+
   it("renders a hostile README harmlessly: no script runs, no frame, no javascript: link", async () => {
     const { page, pageErrors, close } = await signedInPage();
     let dialogs = 0;

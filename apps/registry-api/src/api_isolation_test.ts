@@ -27,6 +27,8 @@ interface Fixture {
   tokenId: string;
   subscriptionId: string;
   spareSubscriptionId: string;
+  receiverId: string;
+  spareReceiverId: string;
   chart: string;
   version: string;
 }
@@ -87,6 +89,15 @@ const table: Record<string, Entry> = {
   "POST /registries/:id/sync": { needs: "write", ok: 202, calls: (f) => [{ path: `/registries/${f.registryId}/sync`, otherOrganization: "not_found" }] },
   "GET /registries/:id/syncs": { needs: "read", ok: 200, calls: (f) => [{ path: `/registries/${f.registryId}/syncs`, otherOrganization: "not_found" }] },
   "GET /credentials": { needs: "read", ok: 200, calls: () => [{ path: "/credentials", otherOrganization: own(200) }] },
+  "GET /receivers": { needs: "read", ok: 200, calls: () => [{ path: "/receivers", otherOrganization: own(200) }] },
+  "POST /receivers": {
+    needs: "write",
+    ok: 201,
+    // B naming A's registry is the same as naming none that exists.
+    calls: (f) => [{ path: "/receivers", body: { name: `recv-new-${tag}`, kind: "generic", registry_id: f.registryId }, otherOrganization: "not_found" }],
+  },
+  "GET /receivers/:id": { needs: "read", ok: 200, calls: (f) => [{ path: `/receivers/${f.receiverId}`, otherOrganization: "not_found" }] },
+  "DELETE /receivers/:id": { needs: "write", ok: 204, calls: (f) => [{ path: `/receivers/${f.spareReceiverId}`, otherOrganization: "not_found" }] },
   "POST /credentials": {
     needs: "write",
     ok: 201,
@@ -264,6 +275,8 @@ beforeAll(async () => {
   const subscriptionBody = { url: `https://203.0.113.7/${secrets.subscriptionPath}`, events: ["version.ready"], registry_id: registry.id, chart: "iso-*" };
   const subscription = await expectCreated<{ id: string }>("/subscriptions", { ...subscriptionBody, name: secrets.subscriptionName });
   const spareSubscription = await expectCreated<{ id: string }>("/subscriptions", { ...subscriptionBody, name: `${secrets.subscriptionName}-2` });
+  const receiver = await expectCreated<{ id: string }>("/receivers", { name: `recv-${tag}`, kind: "distribution", registry_id: registry.id });
+  const spareReceiver = await expectCreated<{ id: string }>("/receivers", { name: `recv-spare-${tag}`, kind: "generic", registry_id: registry.id });
 
   const archive = new Uint8Array(Buffer.from(secrets.archive));
   const sha256 = createHash("sha256").update(archive).digest("hex");
@@ -283,6 +296,8 @@ beforeAll(async () => {
     tokenId: token.id,
     subscriptionId: subscription.id,
     spareSubscriptionId: spareSubscription.id,
+    receiverId: receiver.id,
+    spareReceiverId: spareReceiver.id,
     chart: "iso-app",
     version: "1.0.0",
   };

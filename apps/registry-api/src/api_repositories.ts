@@ -7,6 +7,7 @@ import {
   DomainGaugeReads,
   HelmIndexRepository,
   OrganizationRepository,
+  ReceiverRepository,
   RegistryRepository,
   SubscriptionRepository,
   SyncRunReads,
@@ -32,6 +33,7 @@ export interface ApiRepositories {
   helmIndexes: HelmIndexRepository;
   subscriptions: SubscriptionRepository;
   webhookDeliveries: WebhookDeliveryRepository;
+  receivers: ReceiverRepository;
 }
 
 /** The API's repositories over one SqlClient (made once in main.ts, or once per test environment). */
@@ -51,5 +53,6 @@ export function createApiRepositories(sql: SqlClient): ApiRepositories {
     helmIndexes: new HelmIndexRepository(sql),
     subscriptions: new SubscriptionRepository(sql),
     webhookDeliveries: new WebhookDeliveryRepository(sql),
+    receivers: new ReceiverRepository(sql),
   };
 }

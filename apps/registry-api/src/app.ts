@@ -1,6 +1,7 @@
 import { Router, type Express } from "express";
 import { helmIndexCommitSlackSeconds } from "@charthouse/db";
 import { NotFoundError } from "@charthouse/errors";
+import { redactedPaths } from "@charthouse/logging";
 import type { DeadLetterStream } from "@charthouse/messaging";
 import type { Registry } from "prom-client";
 import type { ApiContext } from "./api_context.ts";
@@ -23,8 +24,11 @@ import { credentialRoutes } from "./routes/credential_routes.ts";
 import { eventRoutes, type EventRouteOptions } from "./routes/event_routes.ts";
 import { helmRoutes, type HelmIndexForm } from "./routes/helm_routes.ts";
 import { organizationRoutes } from "./routes/organization_routes.ts";
+import { hooksRoutes } from "./routes/hooks_routes.ts";
+import { receiversRoutes } from "./routes/receivers_routes.ts";
 import { registryRoutes } from "./routes/registry_routes.ts";
 import { subscriptionRoutes } from "./routes/subscription_routes.ts";
+import { hooksBasePath } from "./queries/receivers_queries.ts";
 import { tokenRoutes } from "./routes/token_routes.ts";
 import { mountWebUi } from "./web_ui.ts";
 
@@ -51,6 +55,7 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   router.use(subscriptionRoutes(context));
   router.use(tokenRoutes(context));
   router.use(organizationRoutes(context));
+  router.use(receiversRoutes(context));
   if (options.deadLetters) router.use(adminRoutes(context, options.deadLetters));
   router.use((req, res) => {
     sendProblem(res, new NotFoundError(`No route ${req.method} ${req.baseUrl}${req.path}`));
@@ -111,17 +116,33 @@ export function buildHelmRouter(context: ApiContext, events?: EventFeed): Router
   return router;
 }
 
+/**
+ * The router of /hooks: registries' push events, proven by each receiver's own secret rather
+ * than an API token (see hooksRoutes), with problem+json errors like the API's.
+ */
+export function buildHooksRouter(context: ApiContext, options: ApiOptions = {}): Router {
+  const router = Router();
+  router.use(hooksRoutes(context, options.metrics === undefined ? {} : { metrics: options.metrics }));
+  // Docker Hub's secret is a path segment: the paths of failed requests are not logged here.
+  router.use(problemHandler(context.log.child({}, { redact: { paths: [...redactedPaths, "path"], censor: "[redacted]" } })));
+  return router;
+}
+
 /** Mounts the API on a service's express app (see startServiceHttp's `mount`), then the web UI at `/`. */
 export function mountApi(app: Express, context: ApiContext, options: ApiOptions = {}): void {
   const router = buildApiRouter(context, options);
   const helmRouter = buildHelmRouter(context, options.events);
+  const hooksRouter = buildHooksRouter(context, options);
   const labelApiRoute = routeLabeler(apiBasePath, listApiRoutes(router));
   const labelHelmRoute = routeLabeler(helmBasePath, listApiRoutes(helmRouter));
+  const labelHooksRoute = routeLabeler(hooksBasePath, listApiRoutes(hooksRouter));
+  const under = (path: string, base: string): boolean => path === base || path.startsWith(`${base}/`);
   const labelRoute = (method: string, path: string): string =>
-    path === helmBasePath || path.startsWith(`${helmBasePath}/`) ? labelHelmRoute(method, path) : labelApiRoute(method, path);
+    under(path, helmBasePath) ? labelHelmRoute(method, path) : under(path, hooksBasePath) ? labelHooksRoute(method, path) : labelApiRoute(method, path);
   app.use(requestTracing(labelRoute));
   if (options.metrics) app.use(httpRequestMetrics(options.metrics, labelRoute));
   app.use(apiBasePath, router);
   app.use(helmBasePath, helmRouter);
+  app.use(hooksBasePath, hooksRouter);
   mountWebUi(app);
 }

@@ -2,6 +2,7 @@ import { adminPaths, adminSchemas } from "./openapi_admin.ts";
 import { comparePaths, compareSchemas } from "./openapi_compare.ts";
 import { helmPaths } from "./openapi_helm.ts";
 import { subscriptionPaths, subscriptionSchemas } from "./openapi_subscriptions.ts";
+import { receiverPaths, receiverSchemas } from "./openapi_receivers.ts";
 import {
   errors,
   idParam,
@@ -109,7 +110,7 @@ const schemas: Record<string, SchemaObject> = {
   }),
   SyncRun: object({
     id: uuid,
-    trigger: { type: "string", enum: ["schedule", "manual", "create"] },
+    trigger: { type: "string", enum: ["schedule", "manual", "create", "push"] },
     requested_at: time,
     started_at: nullableTime,
     finished_at: nullableTime,
@@ -241,7 +242,7 @@ const schemas: Record<string, SchemaObject> = {
   TokenScope: {
     type: "string",
     enum: ["read", "write", "admin"],
-    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries, credentials and subscriptions; admin: also /tokens (and /organizations for the default organisation)",
+    description: "Nested: admin ⊇ write ⊇ read. read: every GET; write: also POST/PATCH/DELETE of registries, credentials, subscriptions and receivers; admin: also /tokens (and /organizations for the default organisation)",
   },
   TokenCreate: object(
     {
@@ -262,6 +263,7 @@ const schemas: Record<string, SchemaObject> = {
   ...adminSchemas,
   ...compareSchemas,
   ...subscriptionSchemas,
+  ...receiverSchemas,
 };
 
 const versionParams = [idParam("registry"), nameParam, versionParam];
@@ -450,7 +452,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],
-  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "subscriptions" }, { name: "admin" }, { name: "helm" }],
+  tags: [{ name: "registries" }, { name: "credentials" }, { name: "charts" }, { name: "tokens" }, { name: "organizations" }, { name: "subscriptions" }, { name: "receivers" }, { name: "admin" }, { name: "helm" }],
   paths: {
     "/openapi.json": {
       get: {
@@ -462,6 +464,7 @@ export const openApiDocument = {
       },
     },
     ...paths,
+    ...receiverPaths,
     ...helmPaths,
   },
   components: {

@@ -20,12 +20,19 @@ export interface RequestedSyncRun {
 export async function requestSync(
   db: ApiRepositories,
   publisher: Publisher,
-  request: { registryId: string; trigger: "manual" },
+  request: { registryId: string; trigger: "manual" | "push"; repository?: string },
 ): Promise<RequestedSyncRun> {
   const run = await db.syncRuns.request(request.registryId, request.trigger);
-  await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, syncRequestOf(run));
-  const reopened = await db.chartVersions.reopenFailed(request.registryId);
-  const versionsRetried = await queueReopenedVersions(publisher, reopened);
+  await publisher.publish(run.kind === "oci_registry" ? syncRequestedOci : syncRequestedHttp, {
+    ...syncRequestOf(run),
+    // A run already under way for the whole registry is not narrowed to one repository.
+    ...(request.repository === undefined || run.reused ? {} : { repository: request.repository }),
+  });
+  let versionsRetried = 0;
+  if (request.trigger === "manual") {
+    const reopened = await db.chartVersions.reopenFailed(request.registryId);
+    versionsRetried = await queueReopenedVersions(publisher, reopened);
+  }
   return { syncRunId: run.syncRunId, reused: run.reused, versionsRetried };
 }
 

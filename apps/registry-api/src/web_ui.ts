@@ -33,7 +33,7 @@ const securityHeaders: Record<string, string> = {
 };
 
 // Paths that belong to the API and the health endpoints, never to the UI's fallback.
-const serverPaths = /^\/(api|helm|healthz|readyz|metrics)(\/|$)/;
+const serverPaths = /^\/(api|helm|hooks|healthz|readyz|metrics)(\/|$)/;
 
 /** Where the built UI is: apps/web/dist, from apps/registry-api/src (tests) or apps/registry-api/dist (bundle). */
 export function defaultWebUiRoot(): string {

@@ -6,6 +6,7 @@ import { LiveUpdatesProvider, useLiveUpdates } from "./api/live_updates.tsx";
 import { SessionProvider, useSession } from "./auth/session.tsx";
 import { ChartsPage } from "./pages/charts_page.tsx";
 import { CredentialsPage } from "./pages/credentials_page.tsx";
+import { ReceiversPage } from "./pages/receivers_page.tsx";
 import { RepositoriesPage } from "./pages/repositories_page.tsx";
 import { SignInPage } from "./pages/sign_in_page.tsx";
 import { SubscriptionsPage } from "./pages/subscriptions_page.tsx";
@@ -61,6 +62,7 @@ function Gate(): ReactNode {
           <Route path="/repositories" element={<RepositoriesPage />} />
           <Route path="/credentials" element={<CredentialsPage />} />
           <Route path="/subscriptions" element={<SubscriptionsPage />} />
+          <Route path="/receivers" element={<ReceiversPage />} />
           <Route
             path="*"
             element={
@@ -103,6 +105,7 @@ function Layout({ children }: { children: ReactNode }): ReactNode {
           <NavLink to="/repositories">Repositories</NavLink>
           <NavLink to="/credentials">Credentials</NavLink>
           <NavLink to="/subscriptions">Subscriptions</NavLink>
+          <NavLink to="/receivers">Receivers</NavLink>
         </nav>
         <span
           className={`live live-${state}`}

@@ -59,7 +59,7 @@ export interface SyncNoteJson {
 /** One sync of one registry. */
 export interface SyncRunJson {
   id: string;
-  trigger: "schedule" | "manual" | "create";
+  trigger: "schedule" | "manual" | "create" | "push";
   requested_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -166,3 +166,20 @@ export interface ProblemJson {
   solution?: string;
   errors?: { field: string; message: string }[];
 }
+
+/** A receiver of a registry's push events; `secret` only in the answer that created it. */
+export interface ReceiverJson {
+  id: string;
+  name: string;
+  kind: "distribution" | "harbor" | "dockerhub" | "github" | "acr" | "cloudevents" | "generic";
+  registry_id: string;
+  /** Where the sender posts its events (Docker Hub: with `/{secret}` appended). */
+  url: string;
+  secret?: string;
+  /** What to paste into the sender's configuration. */
+  snippet: { format: "yaml" | "json" | "shell" | "text"; content: string };
+  created_at: string;
+}
+
+/** The answer to an event posted to a receiver. */
+export type ReceiverEventJson = { ignored: true; reason: string } | { ignored: false; sync_id: string; repository: string | null };

@@ -82,3 +82,11 @@ export {
   type WebhookFormat,
 } from "./webhook_cloud_event.ts";
 export { nextWebhookAttempt, webhookRetryWindowMs } from "./webhook_retry_schedule.ts";
+export {
+  interpretPushEvent,
+  receiverKinds,
+  type PushDecision,
+  type PushEventInput,
+  type PushScope,
+  type ReceiverKind,
+} from "./push_event.ts";

@@ -5,8 +5,13 @@ import { streams } from "./streams.ts";
 const syncRequestedSchema = z.object({
   registryId: z.uuid(),
   syncRunId: z.uuid(),
-  trigger: z.enum(["schedule", "manual", "create"]),
+  trigger: z.enum(["schedule", "manual", "create", "push"]),
   requestedAt: z.iso.datetime(),
+  /**
+   * The one OCI repository a push event named (`ns/chart`, a path on the registry's host): an OCI
+   * sync may read just it. Absent, or on an HTTP registry, the whole registry is synced.
+   */
+  repository: z.string().min(1).max(255).optional(),
 });
 
 /** Sync this HTTP chart repository now (scheduler, or the API on create and manual sync). */

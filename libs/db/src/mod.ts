@@ -60,3 +60,10 @@ export {
   type WebhookDeliveryRow,
 } from "./webhook_delivery_repository.ts";
 export { WebhookEventReads, type WebhookVersionFacts } from "./webhook_event_reads.ts";
+export {
+  ReceiverRepository,
+  type NewReceiver,
+  type ReceiverProof,
+  type ReceiverRow,
+  type ReceiverTarget,
+} from "./receiver_repository.ts";

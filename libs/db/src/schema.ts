@@ -6,6 +6,7 @@ import { ApiTokenExpiry1765000000000 } from "./migrations/1765000000000_api_toke
 import { DurableDelivery1766000000000 } from "./migrations/1766000000000_durable_delivery.ts";
 import { ArchiveLifecycle1766100000000 } from "./migrations/1766100000000_archive_lifecycle.ts";
 import { HelmIndexes1766200000000 } from "./migrations/1766200000000_helm_indexes.ts";
+import { Receivers1766400000000 } from "./migrations/1766400000000_receivers.ts";
 import { WebhookSubscriptions1766500000000 } from "./migrations/1766500000000_webhook_subscriptions.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
@@ -16,6 +17,7 @@ export const migrations = [
   DurableDelivery1766000000000,
   ArchiveLifecycle1766100000000,
   HelmIndexes1766200000000,
+  Receivers1766400000000,
   WebhookSubscriptions1766500000000,
 ];
 

@@ -21,9 +21,9 @@ export interface SecretReplacement {
 }
 
 /** The tables whose rows hold a secret sealed for their id (secret_key_id, secret_ciphertext). */
-export type SealedSecretTableName = "credentials" | "subscriptions";
+export type SealedSecretTableName = "credentials" | "subscriptions" | "receivers";
 
-/** The sealed secrets of one table, as key rotation reads and rewrites them (every organisation's). */
+/** The sealed secrets of one table, as key rotation reads and rewrites them (every organisation's; rows without one are left out). */
 export class SealedSecretTable {
   readonly #sql: SqlClient;
   readonly #table: SealedSecretTableName;

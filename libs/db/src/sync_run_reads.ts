@@ -8,7 +8,7 @@ export interface SyncRunRow {
   id: string;
   /** requested_at as Postgres text (microseconds kept): the keyset position. */
   name: string;
-  trigger: "schedule" | "manual" | "create";
+  trigger: "schedule" | "manual" | "create" | "push";
   requested_at: Date;
   started_at: Date | null;
   finished_at: Date | null;

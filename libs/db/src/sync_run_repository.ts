@@ -9,7 +9,7 @@ export interface RequestedSync {
   registryId: string;
   kind: RegistryKind;
   syncRunId: string;
-  trigger: "schedule" | "manual" | "create";
+  trigger: "schedule" | "manual" | "create" | "push";
   requestedAt: string;
 }
 
@@ -49,20 +49,28 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
 
   /**
    * Asks for a sync now. A sync already queued or running for the registry is reused, so two
-   * clicks never make two syncs.
+   * clicks never make two syncs. A push that finds a run it may not be covered by (one that has
+   * started, so may have read the registry before the push, or another push's, which may read
+   * another repository only) makes the registry due at once: the scheduler syncs it again as
+   * soon as that run ends, so no push is lost to a busy registry.
    */
-  async request(registryId: string, trigger: "manual" | "create"): Promise<RequestedSync & { reused: boolean }> {
+  async request(registryId: string, trigger: "manual" | "create" | "push"): Promise<RequestedSync & { reused: boolean }> {
     return await this.#db.transaction(async (tx) => {
       const [registry]: { kind: RegistryKind; active_sync_id: string | null }[] = await tx.query("SELECT kind, active_sync_id FROM registries WHERE id = $1 FOR UPDATE",
         [registryId],
       );
       if (!registry) throw new Error(`Registry ${registryId} vanished while requesting a sync`);
       if (registry.active_sync_id) {
-        const [active]: RawRequested[] = await tx.query(`SELECT registry_id, $2::text AS kind, id AS sync_run_id, trigger, requested_at
+        const [active]: (RawRequested & { started: boolean })[] = await tx.query(`SELECT registry_id, $2::text AS kind, id AS sync_run_id, trigger, requested_at, started_at IS NOT NULL AS started
              FROM sync_runs WHERE id = $1 AND finished_at IS NULL`,
           [registry.active_sync_id, registry.kind],
         );
-        if (active) return { ...toRequested(active), reused: true };
+        if (active) {
+          if (trigger === "push" && (active.started || active.trigger === "push")) {
+            await tx.query("UPDATE registries SET next_sync_at = now() WHERE id = $1 AND (next_sync_at IS NULL OR next_sync_at > now())", [registryId]);
+          }
+          return { ...toRequested(active), reused: true };
+        }
       }
       const [run]: RawRequested[] = await tx.query(`INSERT INTO sync_runs (registry_id, trigger) VALUES ($1, $2)
          RETURNING registry_id, $3::text AS kind, id AS sync_run_id, trigger, requested_at`,
@@ -237,7 +245,7 @@ interface RawRequested {
   registry_id: string;
   kind: RegistryKind;
   sync_run_id: string;
-  trigger: "schedule" | "manual" | "create";
+  trigger: "schedule" | "manual" | "create" | "push";
   requested_at: Date;
 }
 

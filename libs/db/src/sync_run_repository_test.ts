@@ -193,6 +193,27 @@ describe("SyncRunRepository.request()", () => {
     expect((await registryOf(fixture.registryId)).active_sync_id).toBe(third.syncRunId);
   });
 
+  it("makes the registry due again when a push finds a run under way or another push's, but not a queued whole sync", async () => {
+    const fixture = await insertChartFixture(sql, "request-push");
+    const nextSyncAt = async (): Promise<Date | null> =>
+      ((await sql.query<{ next_sync_at: Date | null }>("SELECT next_sync_at FROM registries WHERE id = $1", [fixture.registryId]))[0]?.next_sync_at ?? null);
+    await sql.query("UPDATE registries SET next_sync_at = now() + interval '1 hour' WHERE id = $1", [fixture.registryId]);
+    const queued = await syncRuns.request(fixture.registryId, "manual");
+    expect(await syncRuns.request(fixture.registryId, "push")).toMatchObject({ syncRunId: queued.syncRunId, reused: true });
+    expect((await nextSyncAt())!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+
+    await syncRuns.lease(queued.syncRunId);
+    expect(await syncRuns.request(fixture.registryId, "push")).toMatchObject({ syncRunId: queued.syncRunId, reused: true });
+    expect((await nextSyncAt())!.getTime()).toBeLessThanOrEqual(Date.now());
+    await syncRuns.finish(queued.syncRunId, updated);
+
+    await sql.query("UPDATE registries SET next_sync_at = now() + interval '1 hour' WHERE id = $1", [fixture.registryId]);
+    const pushed = await syncRuns.request(fixture.registryId, "push");
+    expect(pushed).toMatchObject({ trigger: "push", reused: false });
+    expect(await syncRuns.request(fixture.registryId, "push")).toMatchObject({ syncRunId: pushed.syncRunId, reused: true });
+    expect((await nextSyncAt())!.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it("fails for a registry that does not exist", async () => {
     await expect(syncRuns.request(randomUUID(), "manual")).rejects.toThrow(/vanished/);
   });

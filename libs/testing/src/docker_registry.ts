@@ -14,6 +14,12 @@ export interface StartDockerRegistryOptions {
    * realm, service, issuer and certificate). Takes precedence over `htpasswd`.
    */
   tokenAuth?: DockerRegistryTokenAuth;
+  /** Listen on this port (e.g. to start the same registry again with another configuration). */
+  port?: number;
+  /** Keep the stored repositories in this folder (not removed on stop) instead of a temporary one. */
+  storageDir?: string;
+  /** YAML appended to config.yml as is: a top-level block such as `notifications:`. */
+  extraConfig?: string;
 }
 
 /** The `auth.token` settings of docker-registry: where tokens come from and whom to trust. */
@@ -40,7 +46,7 @@ export interface DockerRegistry {
 export async function startDockerRegistry(options: StartDockerRegistryOptions = {}): Promise<DockerRegistry> {
   const dir = await makeTempDir("registry");
   try {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const host = `127.0.0.1:${port}`;
     let auth = "";
     if (options.tokenAuth !== undefined) {
@@ -63,12 +69,12 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: ${JSON.stringify(join(dir, "storage"))}
+    rootdirectory: ${JSON.stringify(options.storageDir ?? join(dir, "storage"))}
   delete:
     enabled: true
 http:
   addr: ${host}
-${auth}`,
+${auth}${options.extraConfig ?? ""}`,
     );
     const peer = startPeerProcess("docker-registry", ["serve", configPath], { name: "docker-registry" });
     const url = `http://${host}`;

@@ -95,3 +95,14 @@ export {
   startFakeAcrAuthServer,
 } from "./fake_acr_auth_server.ts";
 export { RecordingPublisher, type PublishedMessage } from "./recording_publisher.ts";
+export {
+  acrChartPush,
+  acrPush,
+  cloudEventImageUpdated,
+  distributionBlobPush,
+  distributionManifestPull,
+  distributionManifestPush,
+  dockerHubPush,
+  githubRegistryPackagePublished,
+  harborArtifactPush,
+} from "./push_event_samples.ts";

@@ -93,14 +93,19 @@ async function syncRegistry(
     deps.versions.storedOciVersions(registry.id),
     deps.repositories.forRegistry(registry.id),
   ]);
-  const listed = await chartRepositories(session, reference, {
-    concurrency: deps.settings.repositoryConcurrency,
-    // The last sync found repositories under the path, not the path itself: a namespace.
-    knownNamespace: states.size > 0 && !states.has(reference.path),
-  });
+  // A push that named one repository of a registry synced before: read just that one.
+  const narrowed = await pushedRepository(session, reference, payload, { states, stored });
+  const listed =
+    narrowed?.listed ??
+    (await chartRepositories(session, reference, {
+      concurrency: deps.settings.repositoryConcurrency,
+      // The last sync found repositories under the path, not the path itself: a namespace.
+      knownNamespace: states.size > 0 && !states.has(reference.path),
+    }));
+  const compared = narrowed?.stored ?? stored;
   context.working();
 
-  const storedByChart = groupByChart(stored);
+  const storedByChart = groupByChart(compared);
   const now = new Date();
   const readings = await mapConcurrent(chartRepositoriesByName(listed, notes), deps.settings.repositoryConcurrency, async ({ listing, chart }) => {
     const state = states.get(listing.repository);
@@ -114,8 +119,9 @@ async function syncRegistry(
         tags: listing.tags,
         stored: storedByChart.get(chart) ?? [],
         state,
-        // "Sync now" always looks for re-pushed tags; scheduled syncs do every recheckSeconds.
-        recheck: payload.trigger === "manual" || recheckDue,
+        // "Sync now" always looks for re-pushed tags, and so does a push (of that repository, when
+        // it named one); scheduled syncs do every recheckSeconds.
+        recheck: payload.trigger === "manual" || pushedTo(payload, listing.repository) || recheckDue,
       },
       { concurrency: deps.settings.manifestConcurrency, notes, now },
     );
@@ -130,23 +136,25 @@ async function syncRegistry(
   const changes = diffVersions(
     charts,
     readings.flatMap((r) => r.versions),
-    stored,
+    compared,
   );
   const changed = !isEmptyDiff(changes);
   if (changed || readings.some((r) => r.read)) {
     await writeVersionChanges(deps, {
       sync: leased,
       changes,
-      stored,
-      completeCharts: true,
+      stored: compared,
+      // A one-repository sync says nothing of the registry's other charts.
+      completeCharts: narrowed === null,
       working: () => context.working(),
     });
   }
   // Remembered last: a crash before this point reads the repositories again.
+  const readNames = readings.map((r) => r.state.name);
   await deps.repositories.replace(
     registry.id,
     readings.filter((r) => r.read).map((r) => r.state),
-    readings.map((r) => r.state.name),
+    narrowed === null ? readNames : [...new Set([...states.keys(), ...readNames])],
   );
   const result: SyncResult = {
     outcome: changed ? "updated" : "unchanged",
@@ -164,6 +172,7 @@ async function syncRegistry(
   log.info(
     {
       repositories: listed.length,
+      pushed: narrowed === null ? null : payload.repository,
       read: readings.filter((r) => r.read).length,
       added: changes.added.length,
       refetched: changes.refetch.length,
@@ -202,6 +211,36 @@ function catalogueCharts(readings: readonly RepositoryReading[], storedByChart: 
     if (current.length > 0) charts.push({ ...chartOfVersions(name, current), versions: 0 });
   }
   return charts;
+}
+
+/**
+ * The one repository a push named, with its tags and the stored versions of its chart, when a
+ * sync may read it alone: the registry was synced before (its layout is known), the repository
+ * is under the registry's path and still has tags, and its chart is not another repository's.
+ * Otherwise null, and the whole registry is synced.
+ */
+async function pushedRepository(
+  session: OciSyncSession,
+  reference: OciReference,
+  payload: SyncRequested,
+  known: { states: ReadonlyMap<string, OciRepositoryState>; stored: readonly StoredOciVersion[] },
+): Promise<{ listed: ListedRepository[]; stored: StoredOciVersion[] } | null> {
+  const repository = payload.repository;
+  if (repository === undefined || known.states.size === 0) return null;
+  const inside = reference.path === "" || repository === reference.path || repository.startsWith(`${reference.path}/`);
+  if (!inside) return null;
+  const chart = repository.slice(repository.lastIndexOf("/") + 1);
+  const stored = known.stored.filter((v) => v.chart === chart);
+  const fromElsewhere = stored.some((v) => v.ociReference !== null && !v.ociReference.includes(`/${repository}:`));
+  if (fromElsewhere) return null;
+  const tags = await session.listTags(repository);
+  if (tags === null) return null;
+  return { listed: [{ repository, tags }], stored };
+}
+
+/** Whether a push event asked for this repository (or, naming none, for every one). */
+function pushedTo(payload: SyncRequested, repository: string): boolean {
+  return payload.trigger === "push" && (payload.repository === undefined || payload.repository === repository);
 }
 
 function groupByChart(stored: readonly StoredOciVersion[]): Map<string, StoredOciVersion[]> {

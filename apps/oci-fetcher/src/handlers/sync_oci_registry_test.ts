@@ -271,6 +271,27 @@ describe("syncOciRegistryHandler()", () => {
     expect(t.outcomes).toEqual(["updated"]);
   });
 
+  it("reads just the repository a push named, leaving the namespace's other charts as they are", async () => {
+    const registry = new MemoryRegistry({ "1.0.0": { digest: "m1", layer: 1 }, "1.1.0": { digest: "m2", layer: 2 } });
+    const db = { ...stored("0.1.0", 5), chart: "db", ociReference: tagReference(reference, "ns/db", "0.1.0") };
+    const dbState: OciRepositoryState = { ...rememberedState(["0.1.0"]), name: "ns/db" };
+    const t = setUp(registry, { stored: [stored("1.0.0", 1), db], states: [rememberedState(["1.0.0"]), dbState] });
+    t.leased.url = `oci://${host}/ns`;
+    Object.assign(t.payload, { trigger: "push", repository: "ns/web" });
+    await t.handler.handle(t.payload, t.context);
+
+    // No catalog listing and no tag list of ns/db (a namespace listing here would find nothing and fail the sync).
+    expect(registry.calls.filter((c) => c.startsWith("TAGS"))).toEqual(["TAGS ns/web"]);
+    // A push re-checks the pushed repository's known tags for a re-push.
+    expect(registry.calls).toContain("HEAD 1.0.0");
+    expect(t.versions.slices[0]?.added.map((v) => v.version)).toEqual(["1.1.0"]);
+    expect(t.versions.slices[0]?.removedIds).toEqual([]);
+    expect(t.versions.charts).toEqual([[expect.objectContaining({ name: "web", versions: 2 })]]);
+    expect(t.repositories.replaced[0]?.keep).toEqual(["ns/web", "ns/db"]);
+    expect(t.syncRuns.finished).toEqual([expect.objectContaining({ outcome: "updated", versionsAdded: 1, versionsRemoved: 0 })]);
+    expect(t.logs[0]).toMatchObject({ pushed: "ns/web", repositories: 1 });
+  });
+
   it("tombstones the versions of removed tags and announces their removal", async () => {
     const registry = new MemoryRegistry({ "1.0.0": { digest: "m1", layer: 1 } });
     const gone = stored("0.9.0", 9);

@@ -23,3 +23,5 @@ export type Subscription = Api.SubscriptionJson;
 export type CreatedSubscription = Api.CreatedSubscriptionJson;
 export type WebhookDelivery = Api.WebhookDeliveryJson;
 export type WebhookEventType = Api.WebhookEventTypeJson;
+export type Receiver = Api.ReceiverJson;
+export type ReceiverKind = Api.ReceiverJson["kind"];

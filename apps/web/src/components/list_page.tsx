@@ -20,6 +20,8 @@ export interface ListPageProps<T> {
   form: (added: (name: string) => void, cancel: () => void) => ReactNode;
   /** What the notice says after "Added “name”." */
   addedHint: string;
+  /** Shown under the "Added" notice, while it shows (what is shown once, such as a secret). */
+  afterAdded?: ReactNode;
   /** Opens the add form by itself while the list is empty. */
   formWhenEmpty?: boolean;
 }
@@ -47,6 +49,7 @@ export function ListPage<T>(props: ListPageProps<T>): ReactNode {
           Added “{added}”. {props.addedHint}
         </p>
       ) : null}
+      {added ? props.afterAdded : null}
       {showForm
         ? props.form(
             (name) => {

@@ -5,6 +5,7 @@ import type { Credential, CredentialKind } from "../api/api_types.ts";
 import { useApi } from "../auth/session.tsx";
 import { ProblemDetails } from "../components/states.tsx";
 import { FormActions } from "../components/form_actions.tsx";
+import { NameField } from "../components/name_field.tsx";
 import { credentialKinds } from "./credential_kinds.ts";
 
 /** Add a credential: a name, a kind, and that kind's own fields. Secrets are write-only. */
@@ -42,11 +43,7 @@ export function CredentialForm({ onAdded, onCancel }: { onAdded: (c: Credential)
   return (
     <form className="card form" onSubmit={submit} aria-labelledby={`${id}-title`} data-testid="credential-form" autoComplete="off">
       <h2 id={`${id}-title`}>Add a credential</h2>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input id={`${id}-name`} name="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
-        {problem?.fieldError("name") ? <p className="field-error">Name {problem.fieldError("name")}</p> : null}
-      </div>
+      <NameField id={id} value={name} onChange={setName} problem={problem} />
       <div className="field">
         <label htmlFor={`${id}-kind`}>Kind</label>
         <select
