@@ -1,11 +1,9 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { Credential } from "../api/api_types.ts";
-import { useApi } from "../auth/session.tsx";
-import { ConfirmDelete } from "../components/confirm_delete.tsx";
+import { DeleteRow } from "../components/confirm_delete.tsx";
 import { ListPage } from "../components/list_page.tsx";
 import { usePagedList } from "../components/paged_list.tsx";
-import { Empty, ProblemDetails } from "../components/states.tsx";
+import { Empty } from "../components/states.tsx";
 import { relativeTime } from "../format/time_text.ts";
 import { CredentialForm } from "./credential_form.tsx";
 import { credentialKindLabel } from "./credential_kinds.ts";
@@ -33,12 +31,6 @@ export function CredentialsPage(): ReactNode {
 }
 
 function CredentialRow({ credential }: { credential: Credential }): ReactNode {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => api.send("DELETE", `/credentials/${credential.id}`),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["credentials"] }),
-  });
   return (
     <li className="card credential" data-testid="credential-row">
       <div className="registry-head">
@@ -50,14 +42,7 @@ function CredentialRow({ credential }: { credential: Credential }): ReactNode {
         {credential.provider_hint ? `${credential.provider_hint} · ` : ""}
         added {relativeTime(credential.created_at)} · secret hidden
       </p>
-      <div className="actions">
-        <ConfirmDelete label={`Delete “${credential.name}”`} pending={remove.isPending} onDelete={() => remove.mutate()} />
-      </div>
-      {remove.error ? (
-        <div role="alert" className="state-error inline-error">
-          <ProblemDetails error={remove.error} />
-        </div>
-      ) : null}
+      <DeleteRow path={`/credentials/${credential.id}`} name={credential.name} queryKey={["credentials"]} />
     </li>
   );
 }

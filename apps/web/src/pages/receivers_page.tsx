@@ -1,12 +1,10 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import type { Receiver } from "../api/api_types.ts";
-import { useApi } from "../auth/session.tsx";
 import { CopyButton } from "../chart/copy_button.tsx";
-import { ConfirmDelete } from "../components/confirm_delete.tsx";
+import { DeleteRow } from "../components/confirm_delete.tsx";
 import { ListPage } from "../components/list_page.tsx";
 import { usePagedList } from "../components/paged_list.tsx";
-import { Empty, ProblemDetails } from "../components/states.tsx";
+import { Empty } from "../components/states.tsx";
 import { relativeTime } from "../format/time_text.ts";
 import { ReceiverForm } from "./receiver_form.tsx";
 import { receiverKindLabel } from "./receiver_kinds.ts";
@@ -46,12 +44,6 @@ export function ReceiversPage(): ReactNode {
 }
 
 function ReceiverRow({ receiver, registryName }: { receiver: Receiver; registryName: string }): ReactNode {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => api.send("DELETE", `/receivers/${receiver.id}`),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["receivers"] }),
-  });
   return (
     <li className="card receiver" data-testid="receiver-row">
       <div className="registry-head">
@@ -65,14 +57,7 @@ function ReceiverRow({ receiver, registryName }: { receiver: Receiver; registryN
         <code>{receiver.url}</code> <CopyButton text={receiver.url} label="Copy URL" />
       </p>
       <SenderSetup receiver={receiver} title="Setup for the sender" />
-      <div className="actions">
-        <ConfirmDelete label={`Delete “${receiver.name}”`} pending={remove.isPending} onDelete={() => remove.mutate()} />
-      </div>
-      {remove.error ? (
-        <div role="alert" className="state-error inline-error">
-          <ProblemDetails error={remove.error} />
-        </div>
-      ) : null}
+      <DeleteRow path={`/receivers/${receiver.id}`} name={receiver.name} queryKey={["receivers"]} />
     </li>
   );
 }
