@@ -7,6 +7,7 @@
  */
 import { makeChart, makeTempDir, removeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
+import { recordGoals } from "./support/goals.ts";
 
 const sections = 350;
 const leavesPerSection = 9;
@@ -119,6 +120,14 @@ try {
     `| ${clients} concurrent clients: p50 / p99 (ms) | ${percentile(concurrent, 50).toFixed(1)} / ${percentile(concurrent, 99).toFixed(1)} | - | - |`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  const goal = "compare versions (issue 14)";
+  const p50 = percentile(sequential, 50);
+  const p99 = percentile(sequential, 99);
+  await recordGoals("compare", [
+    { goal, figure: "one client, p50 (ms)", charthouse: p50, target: "< 50 ms", holds: p50 < 50 },
+    { goal, figure: "one client, p99 (ms)", charthouse: p99, target: "< 50 ms", holds: p99 < 50 },
+    { goal, figure: `${clients} clients, comparisons/s`, charthouse: rate, target: ">= 200/s", holds: rate >= 200 },
+  ]);
 } finally {
   await charthouse.stop();
   await nginx.stop();

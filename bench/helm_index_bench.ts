@@ -19,6 +19,7 @@ import { Pool } from "undici";
 import { helmBinary, helmEnvironment, makeHelmHome, makeTempDir, runHelm, startNginx } from "@charthouse/testing";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { mergeIndexes } from "./merge_indexes.ts";
+import { recordGoals } from "./support/goals.ts";
 
 const run = promisify(execFile);
 // The real indexes beside the repository (CHARTHOUSE_INDEXES_DIR names them when the clone lives elsewhere).
@@ -316,6 +317,26 @@ try {
     `| registry-api RSS when idle before the build / before the downloads | ${rssIdle.toFixed(0)} / ${rssBefore.toFixed(0)} MB |`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  const goal = "helm repository (issue 13)";
+  await recordGoals("helm_index", [
+    {
+      goal,
+      figure: "helm repo update (s)",
+      charthouse: charthouseSeconds,
+      peer: { name: "nginx serving the original", value: originalSeconds },
+      target: "faster than the original",
+      holds: charthouseSeconds < originalSeconds,
+    },
+    { goal, figure: "response start (ms, median of 5)", charthouse: startMs, target: "< 50 ms", holds: startMs < 50 },
+    { goal, figure: "304s per second (median of 3)", charthouse: rate304, target: ">= 2,000/s, all 304", holds: all304 && rate304 >= 2_000 },
+    {
+      goal,
+      figure: "registry-api peak RSS, build and 100 downloads (MB)",
+      charthouse: Math.max(rssBuild, rssZipped, rssPlain),
+      target: "< 300 MB",
+      holds: Math.max(rssBuild, rssZipped, rssPlain) < 300,
+    },
+  ]);
 } catch (err) {
   // What registry-api said last explains most failures (a closed connection, a limit).
   process.stderr.write(`${charthouse.logs().split("\n").slice(-40).join("\n")}\n`);

@@ -20,6 +20,7 @@ import {
 } from "@charthouse/testing";
 import { startCharthouse, type CharthouseUnderTest } from "../test/support/running_charthouse.ts";
 import { pushRawChart } from "./raw_chart_push.ts";
+import { recordGoals } from "./support/goals.ts";
 
 const tagCount = 500;
 const namespaceSize = 100;
@@ -429,6 +430,12 @@ async function main(): Promise<void> {
     ...otherRequests.map((line) => `Other requests, ${line}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  const goal = "OCI sync";
+  await recordGoals("oci_sync", [
+    { goal, figure: `cold sync of ${tagCount} tags (ms)`, charthouse: single.coldToFinishedMs, peer: { name: "skopeo+helm", value: singleCli.totalMs }, target: "-", holds: null },
+    { goal, figure: `cold sync, namespace of ${namespaceSize} (ms)`, charthouse: spaced.coldToFinishedMs, peer: { name: "skopeo+helm", value: namespaceCli.totalMs }, target: "-", holds: null },
+    { goal, figure: `unchanged scheduled sync of ${tagCount} tags (ms)`, charthouse: single.scheduledMs, peer: { name: "skopeo list-tags", value: singleCli.listingMs }, target: "-", holds: null },
+  ]);
 }
 
 const finished = main();

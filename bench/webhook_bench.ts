@@ -16,6 +16,7 @@ import { verifyWebhookSignature } from "@charthouse/catalog";
 import { makeTempDir, removeTempDir, startNginx, waitFor } from "@charthouse/testing";
 import { craftTgz } from "../test/support/crafted_archives.ts";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
+import { recordGoals } from "./support/goals.ts";
 
 const watchingTwo = 25;
 const watchingAll = 25;
@@ -145,6 +146,12 @@ try {
     ["notifier peak RSS (MB)", (await peakRssMb(notifier.child.pid!)).toFixed(0)],
   ];
   for (const [label, value] of rows) console.log(`${String(label).padEnd(40)} ${value}`);
+  const goal = "webhooks (issue 15)";
+  await recordGoals("webhook", [
+    { goal, figure: "distinct deliveries received", charthouse: seen.size, peer: { name: "expected", value: expected }, target: "all", holds: seen.size === expected },
+    { goal, figure: "deliveries received more than once, or badly signed", charthouse: duplicated + badSignatures, target: "0", holds: duplicated + badSignatures === 0 },
+    { goal, figure: "deliveries per second", charthouse: expected / ((doneAt - firstAt) / 1000), target: "-", holds: null },
+  ]);
 } finally {
   await charthouse.stop();
   await nginx.stop();
