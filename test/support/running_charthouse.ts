@@ -10,6 +10,7 @@ import {
   type Stack,
 } from "@charthouse/stack";
 import { createTestDatabase, freePort, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@charthouse/testing";
+import { cpuProfileArgs, nameCpuProfiles } from "./cpu_profiles.ts";
 import { currentTestFileName, recordApiExchange, recordSecret, recordServiceOutput } from "./secret_ledger.ts";
 
 let stacksStarted = 0;
@@ -76,6 +77,7 @@ export async function startCharthouse(options: StartCharthouseOptions = {}): Pro
         ...options.env,
       },
       copies: options.copies ?? 1,
+      nodeArgs: cpuProfileArgs(),
       port: (service, copy) => (copy === 0 ? ports.get(service)! : 0),
       output: (service, copy, chunk) => {
         lines.push(chunk.toString("utf8"));
@@ -127,6 +129,7 @@ export async function startCharthouse(options: StartCharthouseOptions = {}): Pro
       },
       async stop() {
         await started.stop();
+        await nameCpuProfiles(started.processes);
         await natsServer?.stop();
         await db?.drop();
       },

@@ -34,6 +34,8 @@ export interface StackOptions {
   output?: (service: ServiceName, copy: number, chunk: Buffer) => void;
   /** Only these services (default all). */
   only?: readonly ServiceName[];
+  /** Extra node options for every service process (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeArgs?: readonly string[];
   /**
    * Restart a service process that exits on its own, with this exponential backoff (see
    * defaultRestartPolicy). Default false: a process that exits stays down.
@@ -72,7 +74,7 @@ export function startStack(options: StackOptions): Stack {
         restart: options.restart ?? false,
         onEvent: (event) => onEvent({ ...event, service: service.name, copy }),
         spawn: () => {
-          const child = spawn(process.execPath, ["--enable-source-maps", serviceBundle(workspaceRoot, service.name)], {
+          const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), serviceBundle(workspaceRoot, service.name)], {
             cwd: workspaceRoot,
             env,
             stdio: options.output ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
