@@ -24,7 +24,7 @@ import { recordGoals, type GoalRow } from "./support/goals.ts";
 /** 100 charts; fewer (BENCH_DOWNLOAD_CHARTS) for a quick run while profiling. */
 const CHARTS = Number(process.env["BENCH_DOWNLOAD_CHARTS"] ?? 100);
 const VERSIONS_PER_CHART = 20;
-const HELM_SAMPLE = 100;
+const HELM_SAMPLE = Math.min(100, CHARTS);
 const FLOOR_CONCURRENCY = 16;
 const TOTAL = CHARTS * VERSIONS_PER_CHART;
 

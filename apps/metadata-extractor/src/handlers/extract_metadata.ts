@@ -86,8 +86,9 @@ export function extractMetadataHandler(deps: ExtractMetadataDependencies): Messa
         values: contents.values,
         valuesSchema: contents.valuesSchema,
       };
-      const summary = await readySummary({ reads: deps.summaries, memory: deps.memory }, ready, contents.chartName, current, context.log);
+      // Remembered at once: a later version of the chart handled meanwhile can compare against it.
       deps.memory.remember(ready.id, payload.archiveSha256, current);
+      const summary = await readySummary({ reads: deps.summaries, memory: deps.memory }, ready, contents.chartName, current, context.log);
       await announceReady(deps, ready, contents.chartName, summary);
     },
     ...versionFailureHandling(deps),

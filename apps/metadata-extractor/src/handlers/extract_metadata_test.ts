@@ -282,6 +282,15 @@ describe("extractMetadataHandler()", () => {
     });
   });
 
+  it("summarises a version whose values read like the previous version's as changing nothing", async () => {
+    const work = workOf();
+    const { handler, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), { otherVersions: [stored("0.9.0", "replicas: 2\n")] });
+    await handler.handle(downloadedOf(work), context);
+    expect(recorded.published[0]?.payload).toMatchObject({
+      summary: { previousVersion: "0.9.0", valuesAdded: 0, valuesRemoved: 0, valuesChanged: 0, imagesChanged: 0, major: true },
+    });
+  });
+
   it("skips, without failing it, a version no longer waiting whose archive is not a chart", async () => {
     const work = workOf({ state: "discovered" });
     const { handler, row, recorded } = fakes(work, new Map([[sha256, new TextEncoder().encode("<html>not a chart</html>")]]));

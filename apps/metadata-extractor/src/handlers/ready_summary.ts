@@ -1,8 +1,11 @@
-import { previousVersion, versionSummary, type ComparedVersion } from "@charthouse/chart-compare";
+import { previousVersion, versionSummary, type ComparedVersion, type ReadVersion } from "@charthouse/chart-compare";
 import type { ChartVersionSummary } from "@charthouse/contracts";
 import type { MarkedReady, VersionMetadataReads } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
-import { readOnce, type ReadyVersionMemory } from "./ready_version_memory.ts";
+import { readAlike, readOnce, type ReadyVersionMemory } from "./ready_version_memory.ts";
+
+/** The reading shared by two versions that read alike, when neither was parsed: its content never matters. */
+const unparsed: ReadVersion = { values: {}, images: [] };
 
 /** What the extractor reads of a chart's other versions to summarise a new one (VersionMetadataReads has it). */
 export type SummaryReads = Pick<VersionMetadataReads, "metadata">;
@@ -33,9 +36,15 @@ export async function readySummary(
       before = { version: stored.version, chartYaml: stored.chart_yaml, values: stored.values_yaml, valuesSchema: stored.values_schema };
       if (previous.archiveSha256 !== null) deps.memory.remember(previous.id, previous.archiveSha256, before);
     }
-    readOnce(before);
-    readOnce(current, before);
-    const summary = versionSummary(before, current);
+    let summary;
+    if (readAlike(before, current)) {
+      // Equal readings differ in nothing: one reading stands for both, and none is parsed for it.
+      const shared = before.read ?? current.read ?? unparsed;
+      summary = versionSummary({ ...before, read: shared }, { ...current, read: shared });
+      if (before.read !== undefined) current.read ??= before.read;
+    } else {
+      summary = versionSummary({ ...before, read: readOnce(before) }, { ...current, read: readOnce(current) });
+    }
     return {
       previousVersion: summary.previous_version,
       valuesAdded: summary.values_added,

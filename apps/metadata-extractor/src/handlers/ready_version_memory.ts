@@ -34,17 +34,16 @@ export class ReadyVersionMemory {
 }
 
 /**
- * `version` read once (see readComparedVersion), kept on it for later comparisons. When its values
- * text and the Chart.yaml fields images are read from are those of `like`, already read, the
- * reading is the same and is shared rather than parsed again.
+ * Whether two versions read alike: the same values text, and the same Chart.yaml fields that
+ * images are read from beside the values. Their readings (see readComparedVersion) are then equal.
  */
-export function readOnce(version: ComparedVersion, like?: ComparedVersion): ReadVersion {
-  if (version.read !== undefined) return version.read;
-  if (like?.read !== undefined && like.values === version.values && sameImageSources(like.chartYaml, version.chartYaml)) {
-    version.read = like.read;
-  } else {
-    version.read = readComparedVersion(version);
-  }
+export function readAlike(a: ComparedVersion, b: ComparedVersion): boolean {
+  return a.values === b.values && sameImageSources(a.chartYaml, b.chartYaml);
+}
+
+/** `version` read once (see readComparedVersion), kept on it for later comparisons. */
+export function readOnce(version: ComparedVersion): ReadVersion {
+  version.read ??= readComparedVersion(version);
   return version.read;
 }
 
