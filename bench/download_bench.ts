@@ -19,10 +19,12 @@ import { connect } from "nats";
 import tar from "tar-stream";
 import { makeHelmHome, makeTempDir, removeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
+import { recordGoals, type GoalRow } from "./support/goals.ts";
 
-const CHARTS = 100;
+/** 100 charts; fewer (BENCH_DOWNLOAD_CHARTS) for a quick run while profiling. */
+const CHARTS = Number(process.env["BENCH_DOWNLOAD_CHARTS"] ?? 100);
 const VERSIONS_PER_CHART = 20;
-const HELM_SAMPLE = 100;
+const HELM_SAMPLE = Math.min(100, CHARTS);
 const FLOOR_CONCURRENCY = 16;
 const TOTAL = CHARTS * VERSIONS_PER_CHART;
 
@@ -150,6 +152,34 @@ try {
     `CPU seconds per version: ${[...cpuByService].map(([service, cpu]) => `${service} ${((cpu * 1000) / TOTAL).toFixed(2)} ms`).join(", ")}.`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  const goal = "2 downloads";
+  const rows: GoalRow[] = [
+    {
+      goal,
+      figure: "versions/s vs helm loop",
+      charthouse: perSecond,
+      peer: { name: "helm pull + show values", value: helmPerSecond },
+      target: ">= 20x",
+      holds: perSecond / helmPerSecond >= 20,
+    },
+    {
+      goal,
+      figure: "versions/s vs floor",
+      charthouse: perSecond,
+      peer: { name: "GET + sha256 + untar", value: floorPerSecond },
+      target: ">= 1/3 of floor",
+      holds: perSecond / floorPerSecond >= 1 / 3,
+    },
+    ...[...cpuByService].map(([service, cpu]): GoalRow => ({
+      goal,
+      figure: `CPU ms per version, ${service}`,
+      charthouse: (cpu * 1000) / TOTAL,
+      target: "reported",
+      holds: null,
+    })),
+    { goal, figure: "KiB to NATS per version", charthouse: written / TOTAL / 1024, target: "reported", holds: null },
+  ];
+  await recordGoals("download", rows);
 } finally {
   await nats.close();
   await charthouse.stop();

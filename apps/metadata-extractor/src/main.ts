@@ -1,8 +1,9 @@
-import { ChartVersionRepository, VersionMetadataReads } from "@charthouse/db";
+import { ChartVersionRepository, VersionMetadataReads, VersionReadyWrites } from "@charthouse/db";
 import { loadServiceConfig, runWorker } from "@charthouse/service-runtime";
 import { loadMetadataExtractorConfig } from "./config.ts";
 import { extractMetadataHandler } from "./handlers/extract_metadata.ts";
 import { extractionMetrics } from "./handlers/extraction_metrics.ts";
+import { ReadyVersionMemory } from "./handlers/ready_version_memory.ts";
 
 const config = loadServiceConfig("metadata-extractor", loadMetadataExtractorConfig);
 
@@ -11,7 +12,9 @@ await runWorker("metadata-extractor", config, ({ metrics }) => ({
     extractMetadataHandler({
       metrics: extractionMetrics(metrics),
       versions: new ChartVersionRepository(db),
+      readyWrites: new VersionReadyWrites(db),
       summaries: new VersionMetadataReads(db),
+      memory: new ReadyVersionMemory(),
       archives,
       publisher,
       limits: {

@@ -1,5 +1,5 @@
 import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import { CharthouseError, InputError } from "@charthouse/errors";
 import { extract as createTarExtract } from "tar-stream";
 import { parseArchiveEntryPath, quoteEntryName } from "./archive_entry_path.ts";
@@ -52,18 +52,29 @@ export async function collectChartFiles(bytes: Uint8Array, limits: ChartArchiveL
     unpackedBytes: 0,
   };
   const streamLimit = limits.maxUnpackedBytes + (limits.maxFiles + 16) * tarOverheadPerFile;
-  const gunzip = createGunzip();
-  const limiter = createByteLimitStream(streamLimit, () =>
-    chartArchiveLimitError(
-      "maxUnpackedBytes",
-      limits,
-      `Cannot read chart archive: it decompresses to more than ${streamLimit} bytes of tar data`,
-    ),
-  );
   const extract = createTarExtract(extractOptions);
-  // Errors of the pipeline reach the loop below through `extract`; this only keeps them handled.
-  const piping = pipeline(gunzip, limiter, extract).catch((err: unknown) => err);
-  gunzip.end(bytes);
+  const inflated = inflateSmall(bytes, streamLimit);
+  let piping: Promise<unknown> = Promise.resolve();
+  let stopInflating = (): void => undefined;
+  if (inflated !== null) {
+    extract.end(inflated);
+  } else {
+    const gunzip = createGunzip();
+    const limiter = createByteLimitStream(streamLimit, () =>
+      chartArchiveLimitError(
+        "maxUnpackedBytes",
+        limits,
+        `Cannot read chart archive: it decompresses to more than ${streamLimit} bytes of tar data`,
+      ),
+    );
+    // Errors of the pipeline reach the loop below through `extract`; this only keeps them handled.
+    piping = pipeline(gunzip, limiter, extract).catch((err: unknown) => err);
+    stopInflating = () => {
+      gunzip.destroy();
+      limiter.destroy();
+    };
+    gunzip.end(bytes);
+  }
   try {
     for await (const entry of extract) {
       await collectEntry(entry, collected, limits);
@@ -71,12 +82,31 @@ export async function collectChartFiles(bytes: Uint8Array, limits: ChartArchiveL
   } catch (err) {
     throw describeArchiveError(err);
   } finally {
-    gunzip.destroy();
-    limiter.destroy();
+    stopInflating();
     extract.destroy();
     await piping;
   }
   return collected;
+}
+
+/** Archives up to this size (nearly every chart) are inflated in one call rather than through streams... */
+const smallArchiveBytes = 256 * 1024;
+/** ...when they inflate to at most this much tar, which bounds the time the call holds the event loop. */
+const smallTarBytes = 8 * 1024 * 1024;
+
+/**
+ * The tar inside a small archive, inflated at once; null for a large archive, one that inflates
+ * to more than the small or the streamed limit, or one that fails: the streamed path reads those
+ * and says what is wrong with them.
+ */
+function inflateSmall(bytes: Uint8Array, streamLimit: number): Buffer | null {
+  if (bytes.byteLength > smallArchiveBytes) return null;
+  try {
+    const tar = gunzipSync(bytes, { maxOutputLength: smallTarBytes });
+    return tar.byteLength > streamLimit ? null : tar;
+  } catch {
+    return null;
+  }
 }
 
 async function collectEntry(entry: EntryStream, collected: CollectedChartFiles, limits: ChartArchiveLimits): Promise<void> {

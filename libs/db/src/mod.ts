@@ -51,6 +51,7 @@ export { DeadLetterTargetReads, type ReplayVersionRow } from "./dead_letter_targ
 export { DomainGaugeReads, type ChartVersionStateCount, type RegistryStateCount } from "./domain_gauge_reads.ts";
 export type { SealedCredential } from "./sealed_credential.ts";
 export { VersionMetadataReads, type ComparableVersionRow, type StoredVersionMetadata } from "./version_metadata_reads.ts";
+export { VersionReadyWrites, type MarkedReady } from "./version_ready_writes.ts";
 export { SubscriptionRepository, type NewSubscription, type SubscriptionRow } from "./subscription_repository.ts";
 export {
   WebhookDeliveryRepository,

@@ -1,6 +1,11 @@
-import type { JetStreamClient, ObjectStore } from "nats";
+import { createHash } from "node:crypto";
+import type { JetStreamClient, JetStreamManager, ObjectStore } from "nats";
 import { StorageType } from "nats";
 import { UnavailableError } from "@charthouse/errors";
+
+/** How the object store names a bucket's stream and an object's chunks (NATS's object store layout). */
+const streamOf = (bucket: string): string => `OBJ_${bucket}`;
+const chunkSubject = (bucket: string, nuid: string): string => `$O.${bucket}.C.${nuid}`;
 
 /**
  * Chart archives, content-addressed by sha256 in a JetStream object store bucket: replicated with
@@ -8,13 +13,18 @@ import { UnavailableError } from "@charthouse/errors";
  */
 export class ArchiveStore {
   readonly #store: ObjectStore;
-  private constructor(store: ObjectStore) {
+  readonly #jsm: JetStreamManager;
+  readonly #bucket: string;
+  private constructor(store: ObjectStore, jsm: JetStreamManager, bucket: string) {
     this.#store = store;
+    this.#jsm = jsm;
+    this.#bucket = bucket;
   }
 
   /** Opens (or creates) the bucket. */
   static async open(js: JetStreamClient, bucket: string): Promise<ArchiveStore> {
-    return new ArchiveStore(await js.views.os(bucket, { storage: StorageType.File }));
+    const store = await js.views.os(bucket, { storage: StorageType.File });
+    return new ArchiveStore(store, await js.jetstreamManager(), bucket);
   }
 
   /** The stored size of the archive with this sha256, or null when it is not stored. */
@@ -33,9 +43,22 @@ export class ArchiveStore {
     }
   }
 
-  /** The archive's bytes, or null when it is not stored. */
+  /**
+   * The archive's bytes, or null when it is not stored. A chart archive is nearly always one
+   * chunk: that chunk is read with one request and checked against the object's digest, instead
+   * of the ordered consumer the object store creates (and deletes) for every read.
+   */
   async get(sha256: string): Promise<Uint8Array | null> {
-    return await this.#store.getBlob(sha256);
+    const info = await this.#store.info(sha256);
+    if (info === null || info.deleted) return null;
+    if (info.chunks !== 1 || info.options?.link !== undefined) return await this.#store.getBlob(sha256);
+    const chunk = await this.#jsm.streams.getMessage(streamOf(this.#bucket), { last_by_subj: chunkSubject(this.#bucket, info.nuid) });
+    // The stored digest is "SHA-256=" and base64 (URL-safe or not); Node's base64 decoder reads both.
+    const stored = info.digest.startsWith("SHA-256=") ? Buffer.from(info.digest.slice("SHA-256=".length), "base64") : null;
+    if (stored === null || !createHash("sha256").update(chunk.data).digest().equals(stored)) {
+      throw new UnavailableError(`Archive ${sha256} came back from the store not matching its digest ${info.digest}`, { code: "unavailable" });
+    }
+    return chunk.data;
   }
 
   /** Every stored archive (deleted ones left out), read from the bucket's metadata only. */

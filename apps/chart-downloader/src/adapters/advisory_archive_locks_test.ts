@@ -8,9 +8,14 @@ function recordingDb(tryLockGranted: boolean): { db: SqlClient; asked: { stateme
   const asked: { statement: string; key: unknown }[] = [];
   const db: SqlClient = {
     query: <Row>(sql: string, params: readonly unknown[] = []) => {
-      const statement = /pg_[a-z_]+/.exec(sql)?.[0] ?? sql;
-      asked.push({ statement, key: params[0] });
-      const rows: unknown[] = statement === "pg_try_advisory_xact_lock" ? [{ locked: tryLockGranted }] : [];
+      // One statement may take several locks: each is recorded with its key, in the order of its parameter.
+      const locks = [...sql.matchAll(/(pg_[a-z_]+)\(hashtextextended\(\$(\d)/g)].map((m) => ({ statement: m[1]!, index: Number(m[2]) - 1 }));
+      const tried = locks.some((lock) => lock.statement === "pg_try_advisory_xact_lock");
+      for (const lock of locks.sort((a, b) => a.index - b.index)) {
+        // A statement that tries a lock takes the others only when it is granted.
+        if (lock.statement === "pg_try_advisory_xact_lock" || !tried || tryLockGranted) asked.push({ statement: lock.statement, key: params[lock.index] });
+      }
+      const rows: unknown[] = tried ? [{ locked: tryLockGranted }] : [];
       return Promise.resolve(rows as Row[]);
     },
     transaction: (run) => run(db),

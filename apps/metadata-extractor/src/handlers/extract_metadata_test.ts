@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib";
 import type { ReopenedVersion } from "@charthouse/catalog";
 import { defaultChartArchiveLimits } from "@charthouse/chart-archive";
 import type { ChartDownloaded } from "@charthouse/contracts";
-import type { ExtractedMetadata, StoredVersionMetadata, VersionWork } from "@charthouse/db";
+import type { ExtractedMetadata, MarkedReady, StoredVersionMetadata, VersionWork } from "@charthouse/db";
 import { InputError, UpstreamError, type StoredError } from "@charthouse/errors";
 import { createLogger } from "@charthouse/logging";
 import type { DeliveryContext } from "@charthouse/messaging";
@@ -12,6 +12,7 @@ import { pino } from "pino";
 import { pack } from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { extractMetadataHandler } from "./extract_metadata.ts";
+import { ReadyVersionMemory } from "./ready_version_memory.ts";
 
 const sha256 = "e".repeat(64);
 const context: DeliveryContext = { attempt: 1, log: createLogger("test", { level: "silent" }), working: () => undefined };
@@ -61,7 +62,7 @@ function downloadedOf(work: VersionWork): ChartDownloaded {
 function fakes(
   work: VersionWork,
   archives: Map<string, Uint8Array>,
-  options: { readyMeanwhile?: boolean; otherVersions?: StoredVersionMetadata[]; summaryReadsFail?: boolean } = {},
+  options: { readyMeanwhile?: boolean; otherVersions?: StoredVersionMetadata[]; summaryReadsFail?: boolean; memory?: ReadyVersionMemory } = {},
 ) {
   const row: VersionWork = { ...work };
   const publisher = new RecordingPublisher();
@@ -90,13 +91,6 @@ function fakes(
         };
         return Promise.resolve([reopened]);
       },
-      markReady: (id, metadata) => {
-        if (options.readyMeanwhile) row.state = "ready";
-        if (id !== row.id || row.state !== "downloaded") return Promise.resolve(false);
-        row.state = "ready";
-        recorded.metadata.push(metadata);
-        return Promise.resolve(true);
-      },
       recordRetry: (_id, error) => {
         recorded.retries.push(error);
         return Promise.resolve();
@@ -107,21 +101,42 @@ function fakes(
         return Promise.resolve();
       },
     },
+    readyWrites: {
+      markReady: (id, chartName, metadata) => {
+        if (options.readyMeanwhile) row.state = "ready";
+        if (id !== row.id || row.state !== "downloaded" || chartName !== row.chart) return Promise.resolve(null);
+        row.state = "ready";
+        recorded.metadata.push(metadata);
+        const marked: MarkedReady = {
+          id: row.id,
+          registryId: row.registry.id,
+          organizationId: row.registry.organizationId,
+          version: row.version,
+          discoveredAt: row.discoveredAt!,
+          otherReady: (options.otherVersions ?? []).map((v) => ({ id: v.id, version: v.version, archiveSha256: `sha-of-${v.version}` })),
+        };
+        return Promise.resolve(marked);
+      },
+    },
     summaries: {
-      readyVersions: (organizationId, chart) => {
+      metadata: (organizationId, chart, ids) => {
         if (options.summaryReadsFail) return Promise.reject(new Error("connection terminated"));
         if (organizationId !== row.registry.organizationId || chart.name !== row.chart) return Promise.resolve([]);
-        const others = (options.otherVersions ?? []).map((v) => ({ id: v.id, version: v.version }));
-        return Promise.resolve(row.state === "ready" ? [...others, { id: row.id, version: row.version }] : others);
+        return Promise.resolve((options.otherVersions ?? []).filter((v) => ids.includes(v.id)));
       },
-      metadata: (_organizationId, _chart, ids) => Promise.resolve((options.otherVersions ?? []).filter((v) => ids.includes(v.id))),
     },
+    memory: options.memory ?? new ReadyVersionMemory(),
     archives: { get: (name) => Promise.resolve(archives.get(name) ?? null) },
     publisher,
     limits: defaultChartArchiveLimits,
     metrics: { versionReady: (seconds) => recorded.readySeconds.push(seconds) },
   });
   return { handler, row, recorded };
+}
+
+/** A ready version of the chart as Postgres stores it. */
+function stored(version: string, values: string): StoredVersionMetadata {
+  return { id: randomUUID(), version, chart_yaml: { name: "web", version }, values_yaml: values, values_schema: null };
 }
 
 describe("extractMetadataHandler()", () => {
@@ -161,13 +176,6 @@ describe("extractMetadataHandler()", () => {
   });
 
   it("announces what the version changed against the previous ready version by semver", async () => {
-    const stored = (version: string, values: string): StoredVersionMetadata => ({
-      id: randomUUID(),
-      version,
-      chart_yaml: { name: "web", version },
-      values_yaml: values,
-      values_schema: null,
-    });
     const otherVersions = [
       stored("0.10.0", "replicas: 1\nlegacy: true\nimage: nginx:1.0\n"),
       stored("0.9.0", "other: 1\n"),
@@ -186,7 +194,10 @@ describe("extractMetadataHandler()", () => {
     const lines: string[] = [];
     const log = pino({ level: "warn" }, { write: (line: string) => void lines.push(line) });
     const work = workOf();
-    const { handler, row, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), { summaryReadsFail: true });
+    const { handler, row, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), {
+      summaryReadsFail: true,
+      otherVersions: [stored("0.9.0", "replicas: 1\n")],
+    });
     await handler.handle(downloadedOf(work), { ...context, log });
     expect(row.state).toBe("ready");
     expect(recorded.published[0]?.payload).toMatchObject({ version: "1.0.0", summary: null });
@@ -249,6 +260,43 @@ describe("extractMetadataHandler()", () => {
     await handler.handle(downloadedOf(work), context);
     expect(recorded.published).toEqual([]);
     expect(recorded.readySeconds).toEqual([]);
+  });
+
+  it("summarises against a previous version it made ready itself without reading it back", async () => {
+    const memory = new ReadyVersionMemory();
+    const previous = workOf({ version: "0.9.0", archiveSha256: "sha-of-0.9.0" });
+    const first = fakes(previous, new Map([["sha-of-0.9.0", await chartArchive({ ...webChart, "web/values.yaml": "replicas: 1\nextra: true\n" })]]), {
+      memory,
+    });
+    await first.handler.handle({ ...downloadedOf(previous), archiveSha256: "sha-of-0.9.0" }, context);
+    // Postgres would answer nothing for it: the summary below can only come from the memory.
+    const work = workOf({ registry: previous.registry });
+    const { handler, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), {
+      memory,
+      summaryReadsFail: true,
+      otherVersions: [{ ...stored("0.9.0", "unused: 1\n"), id: previous.id }],
+    });
+    await handler.handle(downloadedOf(work), context);
+    expect(recorded.published[0]?.payload).toMatchObject({
+      summary: { previousVersion: "0.9.0", valuesAdded: 0, valuesRemoved: 1, valuesChanged: 1, imagesChanged: 0, major: true },
+    });
+  });
+
+  it("summarises a version whose values read like the previous version's as changing nothing", async () => {
+    const work = workOf();
+    const { handler, recorded } = fakes(work, new Map([[sha256, await chartArchive(webChart)]]), { otherVersions: [stored("0.9.0", "replicas: 2\n")] });
+    await handler.handle(downloadedOf(work), context);
+    expect(recorded.published[0]?.payload).toMatchObject({
+      summary: { previousVersion: "0.9.0", valuesAdded: 0, valuesRemoved: 0, valuesChanged: 0, imagesChanged: 0, major: true },
+    });
+  });
+
+  it("skips, without failing it, a version no longer waiting whose archive is not a chart", async () => {
+    const work = workOf({ state: "discovered" });
+    const { handler, row, recorded } = fakes(work, new Map([[sha256, new TextEncoder().encode("<html>not a chart</html>")]]));
+    await handler.handle(downloadedOf(work), context);
+    expect(row.state).toBe("discovered");
+    expect(recorded.published).toEqual([]);
   });
 
   it("records a passing failure on the version, and on giving up fails it and announces chart.version.failed", async () => {
