@@ -7,6 +7,7 @@ import type { Registry } from "prom-client";
 import type { ApiContext } from "./api_context.ts";
 import { listApiRoutes } from "./api_route_list.ts";
 import { authenticate, requireScope, requireScopeFor } from "./auth.ts";
+import { sharedTokenAdmission } from "./cached_token_admission.ts";
 import type { EventFeed } from "./events_feed.ts";
 import { authenticateHelmClient, helmAuthChallenge } from "./helm_auth.ts";
 import { buildHelmIndex } from "./helm_index_build.ts";
@@ -44,7 +45,7 @@ export function buildApiRouter(context: ApiContext, options: ApiOptions = {}): R
   router.get("/openapi.json", (_req, res) => {
     res.json(openApiDocument);
   });
-  router.use(authenticate(context.db.tokens, context.log));
+  router.use(authenticate(sharedTokenAdmission(context.db.tokens, context.log)));
   router.use(requireScopeFor(readingPostPaths));
   router.use(jsonRequestBody());
   router.use(registryRoutes(context));
@@ -99,7 +100,7 @@ export function buildHelmRouter(context: ApiContext, events?: EventFeed): Router
   // One more look just after the commit slack, so a sync's last writes do not make a request rebuild it.
   const settleMs = (helmIndexCommitSlackSeconds + 1) * 1_000;
   events?.observe(new HelmIndexRefresher((registryId) => indexes.refresh(registryId), { log: context.log, settleMs }));
-  router.use(authenticateHelmClient(context.db.tokens, context.log));
+  router.use(authenticateHelmClient(sharedTokenAdmission(context.db.tokens, context.log)));
   router.use(requireScope("read"));
   router.use(
     helmRoutes({

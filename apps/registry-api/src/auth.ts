@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { ApiTokenRepository } from "@charthouse/db";
 import { UnauthorizedError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
+import type { CachedTokenAdmission } from "./cached_token_admission.ts";
 import { holdsScope, type TokenScope } from "./token_scopes.ts";
 
 /** Who a request is: the token's organisation, id, scopes and expiry. */
@@ -23,14 +24,15 @@ const apiTokenSolution = "Send a valid API token: Authorization: Bearer <token> 
 
 /**
  * Express middleware that admits requests with a valid `Authorization: Bearer <token>` (known,
- * not revoked, not expired) and records who they are.
+ * not revoked, not expired) and records who they are. Admitted tokens are remembered for a few
+ * seconds (see CachedTokenAdmission): a busy client's every request need not ask Postgres.
  */
-export function authenticate(tokens: ApiTokenRepository, log: Logger): RequestHandler {
+export function authenticate(admission: Pick<CachedTokenAdmission, "admit">): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.get("authorization");
     const match = header === undefined ? null : /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new UnauthorizedError("Missing bearer token: send Authorization: Bearer <token>", { solution: apiTokenSolution });
-    res.locals["auth"] = await admitToken(tokens, log, match[1], apiTokenSolution);
+    res.locals["auth"] = await admission.admit(match[1], apiTokenSolution);
     next();
   };
 }

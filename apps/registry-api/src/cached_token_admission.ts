@@ -19,8 +19,9 @@ export const tokenCacheMs = 5_000;
 /**
  * Admits API tokens as admitToken does, and remembers each admitted one for a few seconds, by
  * the sha256 of its value (never the value), so a client that sends many requests does not make
- * each one a Postgres round trip. A revoked token therefore stops working within that time; an
- * expiring one is remembered no longer than its expiry. Refused tokens are never remembered.
+ * each one a Postgres round trip. A token revoked through this process stops working at once
+ * (see forget); one revoked through another copy of the API within that time. An expiring one
+ * is remembered no longer than its expiry. Refused tokens are never remembered.
  */
 export class CachedTokenAdmission {
   readonly #tokens: Pick<ApiTokenRepository, "findUsable" | "touchLastUsed">;
@@ -46,4 +47,24 @@ export class CachedTokenAdmission {
     this.#admitted.set(key, auth, auth.expiresAt === null ? Infinity : auth.expiresAt.getTime());
     return auth;
   }
+
+  /** Stops admitting the token with this id without asking Postgres again (it was just revoked). */
+  forget(tokenId: string): void {
+    this.#admitted.deleteWhere((auth) => auth.tokenId === tokenId);
+  }
+}
+
+const admissions = new WeakMap<object, CachedTokenAdmission>();
+
+/**
+ * The one admission of every router built on these token repositories (the API's and the Helm
+ * repositories'), so revoking a token through either forgets it for both.
+ */
+export function sharedTokenAdmission(tokens: Pick<ApiTokenRepository, "findUsable" | "touchLastUsed">, log: Logger): CachedTokenAdmission {
+  let admission = admissions.get(tokens);
+  if (admission === undefined) {
+    admission = new CachedTokenAdmission(tokens, log);
+    admissions.set(tokens, admission);
+  }
+  return admission;
 }

@@ -3,7 +3,7 @@ import { UnauthorizedError } from "@charthouse/errors";
 import { createLogger } from "@charthouse/logging";
 import { describe, expect, it } from "vitest";
 import { hashToken } from "./auth.ts";
-import { CachedTokenAdmission } from "./cached_token_admission.ts";
+import { CachedTokenAdmission, sharedTokenAdmission } from "./cached_token_admission.ts";
 
 const log = createLogger("cached-token-admission-test", { level: "silent" });
 
@@ -53,6 +53,20 @@ describe("CachedTokenAdmission", () => {
     await expect(admission.admit("cht_b", "")).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
+  it("stops admitting a token it is told was revoked at once, and keeps admitting the others", async () => {
+    const tokens = new FakeTokens();
+    tokens.add("cht_r");
+    tokens.add("cht_s");
+    const admission = new CachedTokenAdmission(tokens, log, { ttlMs: 5_000, now: clock });
+    await admission.admit("cht_r", "");
+    await admission.admit("cht_s", "");
+    tokens.rows.delete(hashToken("cht_r"));
+    admission.forget("id-cht_r");
+    await expect(admission.admit("cht_r", "")).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(admission.admit("cht_s", "")).resolves.toMatchObject({ tokenId: "id-cht_s" });
+    expect(tokens.lookups).toHaveLength(3);
+  });
+
   it("never remembers a token past its expiry, nor a refused one", async () => {
     const tokens = new FakeTokens();
     tokens.add("cht_c", new Date(now + 1_000));
@@ -71,5 +85,11 @@ describe("CachedTokenAdmission", () => {
     const admission = new CachedTokenAdmission(tokens, log, { ttlMs: 5_000, maxTokens: 2, now: clock });
     for (const value of ["cht_1", "cht_2", "cht_3", "cht_1"]) await admission.admit(value, "");
     expect(tokens.lookups).toHaveLength(4);
+  });
+
+  it("is one admission per token repository, so the API's and the Helm repositories' routers forget a revoked token together", () => {
+    const tokens = new FakeTokens();
+    expect(sharedTokenAdmission(tokens, log)).toBe(sharedTokenAdmission(tokens, log));
+    expect(sharedTokenAdmission(new FakeTokens(), log)).not.toBe(sharedTokenAdmission(tokens, log));
   });
 });

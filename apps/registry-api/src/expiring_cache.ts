@@ -61,4 +61,9 @@ export class ExpiringCache<V> {
   delete(key: string): void {
     this.#entries.delete(key);
   }
+
+  /** Forgets every entry whose value matches (the cache is small: this looks at each). */
+  deleteWhere(matches: (value: V) => boolean): void {
+    for (const [key, entry] of this.#entries) if (matches(entry.value)) this.#entries.delete(key);
+  }
 }

@@ -27,6 +27,15 @@ describe("ExpiringCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("forgets every entry whose value matches, and only those", () => {
+    const { cache } = clocked(5_000);
+    cache.set("a", "revoked");
+    cache.set("b", "kept");
+    cache.set("c", "revoked");
+    cache.deleteWhere((value) => value === "revoked");
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual([undefined, "kept", undefined]);
+  });
+
   it("keeps nothing with a TTL of 0", () => {
     const { cache } = clocked(0);
     cache.set("a", "one");

@@ -1,8 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { ApiTokenRepository } from "@charthouse/db";
 import { UnauthorizedError } from "@charthouse/errors";
-import type { Logger } from "@charthouse/logging";
-import { CachedTokenAdmission, type CachedTokenAdmissionOptions } from "./cached_token_admission.ts";
+import type { CachedTokenAdmission } from "./cached_token_admission.ts";
 
 /** The challenge a Helm repository answers 401 with, so helm sends its --username/--password. */
 export const helmAuthChallenge = 'Basic realm="charthouse"';
@@ -16,8 +14,7 @@ const helmTokenSolution =
  * tokens are remembered for a few seconds (see CachedTokenAdmission): helm and Argo CD fleets ask
  * for the same index again and again, and most of those requests end in a 304.
  */
-export function authenticateHelmClient(tokens: ApiTokenRepository, log: Logger, options: CachedTokenAdmissionOptions = {}): RequestHandler {
-  const admission = new CachedTokenAdmission(tokens, log, options);
+export function authenticateHelmClient(admission: Pick<CachedTokenAdmission, "admit">): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = tokenOf(req.get("authorization"));
     if (token === undefined) {

@@ -288,7 +288,7 @@ const paths: Record<string, Record<string, OperationObject>> = {
   },
   "/tokens/{id}": {
     get: op("getToken", "Get an API token (never its value); needs admin", "tokens", { 200: { description: "The token", content: json(ref("Token")) }, 404: errors[404] }, { parameters: [idParam("token")] }),
-    delete: op("revokeToken", "Revoke an API token at once; needs admin", "tokens", { 204: { description: "Revoked" }, 404: errors[404] }, { parameters: [idParam("token")] }),
+    delete: op("revokeToken", "Revoke an API token: refused at once by the copy of the API that answers, by every other copy within 5 s (each remembers an admitted token that long); needs admin", "tokens", { 204: { description: "Revoked" }, 404: errors[404] }, { parameters: [idParam("token")] }),
   },
   "/organizations": {
     post: op(

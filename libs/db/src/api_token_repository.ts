@@ -42,6 +42,8 @@ export class ApiTokenRepository {
          FROM api_tokens
         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
       [hash],
+      // Asked for by requests the admission cache has not seen (or no longer remembers): prepared once per connection.
+      { prepareAs: "api_tokens.findUsable" },
     );
     return rows[0] ?? null;
   }

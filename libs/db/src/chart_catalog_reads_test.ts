@@ -46,6 +46,14 @@ describe("ChartCatalogReads", () => {
     expect(await catalog.listCharts(mine.organizationId, {}, { limit: 10, after })).toEqual([]);
   });
 
+  it("listCharts() matches q in each field alone, whether q is long enough for the trigram index or not", async () => {
+    const matches = async (q: string): Promise<number> => (await catalog.listCharts(mine.organizationId, { q }, { limit: 10, after: undefined })).length;
+    // Short (no trigram), and long (the index narrows first): name, description, a keyword.
+    expect([await matches("we"), await matches("WEB"), await matches("b s"), await matches("rox"), await matches("ht")]).toEqual([1, 1, 1, 1, 1]);
+    // The index's text joins the fields with newlines: q across two fields, or two keywords, is no match.
+    expect([await matches("web\nA web"), await matches("http\nproxy"), await matches("server\nhttp")]).toEqual([0, 0, 0]);
+  });
+
   it("reads a chart, its versions and their files only through the organisation that owns them", async () => {
     const chart = { registryId: theirs.registryId, name: "web" };
     const ref = { registryId: theirs.registryId, chart: "web", version: "1.0.0" };

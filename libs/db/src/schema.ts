@@ -8,6 +8,7 @@ import { ArchiveLifecycle1766100000000 } from "./migrations/1766100000000_archiv
 import { HelmIndexes1766200000000 } from "./migrations/1766200000000_helm_indexes.ts";
 import { Receivers1766400000000 } from "./migrations/1766400000000_receivers.ts";
 import { WebhookSubscriptions1766500000000 } from "./migrations/1766500000000_webhook_subscriptions.ts";
+import { ChartSearchTrigrams1766600000000 } from "./migrations/1766600000000_chart_search_trigrams.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
 export const migrations = [
@@ -19,6 +20,7 @@ export const migrations = [
   HelmIndexes1766200000000,
   Receivers1766400000000,
   WebhookSubscriptions1766500000000,
+  ChartSearchTrigrams1766600000000,
 ];
 
 // A fixed key for pg_advisory_lock: copies of services that start together migrate one at a time.

@@ -4,11 +4,21 @@ import { InputError, UnavailableError } from "@charthouse/errors";
 /** What repositories need from Postgres: rows from SQL, and transactions. */
 export interface SqlClient {
   /** Runs one statement and returns its rows (RETURNING rows for writes). */
-  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs `work` in a transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
   /** Closes every connection. */
   close(): Promise<void>;
+}
+
+/** How one statement runs. */
+export interface QueryOptions {
+  /**
+   * Prepare the statement under this name on each connection and reuse it: Postgres then plans
+   * it once rather than on every call, which for a hot, short read costs more than running it.
+   * One name is one SQL text, always.
+   */
+  prepareAs?: string;
 }
 
 /**
@@ -20,8 +30,8 @@ export function createSqlClient(url: string, options: { poolSize?: number } = {}
   // An idle connection that breaks (Postgres restarted) must not crash the process.
   pool.on("error", () => undefined);
   return {
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-      return (await run(() => pool.query(sql, params as unknown[]))).rows as Row[];
+    async query<Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Row[]> {
+      return (await run(() => pool.query(statement(sql, params, options)))).rows as Row[];
     },
     async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
       const client = await run(() => pool.connect());
@@ -48,12 +58,16 @@ export function createSqlClient(url: string, options: { poolSize?: number } = {}
 
 function clientOf(client: pg.PoolClient): SqlClient {
   return {
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-      return (await run(() => client.query(sql, params as unknown[]))).rows as Row[];
+    async query<Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<Row[]> {
+      return (await run(() => client.query(statement(sql, params, options)))).rows as Row[];
     },
     transaction: () => Promise.reject(new Error("Nested transactions are not supported")),
     close: () => Promise.resolve(),
   };
+}
+
+function statement(sql: string, params: readonly unknown[], options: QueryOptions): pg.QueryConfig {
+  return options.prepareAs === undefined ? { text: sql, values: [...params] } : { name: options.prepareAs, text: sql, values: [...params] };
 }
 
 /** Connection failures become UnavailableError (transient): the message is retried later. */

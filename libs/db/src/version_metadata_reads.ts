@@ -22,9 +22,12 @@ export interface StoredVersionMetadata {
   values_schema: unknown;
 }
 
-// Every read is scoped by organisation ($1), registry ($2) and chart name ($3).
+// Every read is scoped by organisation ($1), registry ($2) and chart name ($3). The chart is found
+// by its own registry and name, so Postgres looks it up by its unique key.
 const chartScope = `FROM chart_versions v JOIN charts c ON c.id = v.chart_id JOIN registries r ON r.id = v.registry_id
-                    WHERE r.organization_id = $1 AND v.registry_id = $2 AND c.name = $3`;
+                    WHERE r.organization_id = $1 AND v.registry_id = $2 AND c.registry_id = $2 AND c.name = $3`;
+// Each read is prepared once per connection (see QueryOptions.prepareAs): planning costs more than running it.
+const prepared = (name: string): { prepareAs: string } => ({ prepareAs: `version_metadata_reads.${name}` });
 const comparableColumns = `v.id, v.version, v.state, v.archive_sha256,
                            v.chart_yaml -> 'annotations' ->> 'artifacthub.io/changes' AS changes`;
 
@@ -43,6 +46,7 @@ export class VersionMetadataReads {
     return await this.#sql.query<ComparableVersionRow>(
       `SELECT ${comparableColumns} ${chartScope} AND (v.state = 'ready' OR v.version = ANY($4::text[]))`,
       [organizationId, chart.registryId, chart.name, [...alsoVersions]],
+      prepared("comparableVersions"),
     );
   }
 
@@ -51,11 +55,11 @@ export class VersionMetadataReads {
    * predecessor needs, read for every version that becomes ready, so it carries no annotations.
    */
   async readyVersions(organizationId: string, chart: ChartRef): Promise<{ id: string; version: string }[]> {
-    return await this.#sql.query<{ id: string; version: string }>(`SELECT v.id, v.version ${chartScope} AND v.state = 'ready'`, [
-      organizationId,
-      chart.registryId,
-      chart.name,
-    ]);
+    return await this.#sql.query<{ id: string; version: string }>(
+      `SELECT v.id, v.version ${chartScope} AND v.state = 'ready'`,
+      [organizationId, chart.registryId, chart.name],
+      prepared("readyVersions"),
+    );
   }
 
   /** The stored Chart.yaml, values.yaml and schema of ready versions of the chart, by id (others are left out). */
@@ -64,6 +68,7 @@ export class VersionMetadataReads {
     return await this.#sql.query<StoredVersionMetadata>(
       `SELECT v.id, v.version, v.chart_yaml, v.values_yaml, v.values_schema ${chartScope} AND v.state = 'ready' AND v.id = ANY($4::uuid[])`,
       [organizationId, chart.registryId, chart.name, [...versionIds]],
+      prepared("metadata"),
     );
   }
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InputError, UnauthorizedError } from "@charthouse/errors";
 import type { ApiContext } from "../api_context.ts";
 import { authOf, requireScope, type RequestAuth } from "../auth.ts";
+import { sharedTokenAdmission } from "../cached_token_admission.ts";
 import { parsePageRequest } from "../pagination.ts";
 import { pathId } from "../path_ids.ts";
 import { parseBody } from "../request_body.ts";
@@ -50,7 +51,10 @@ export function tokenRoutes(context: ApiContext): Router {
   });
 
   router.delete("/tokens/:id", admin, async (req, res) => {
-    await db.tokens.revoke(authOf(res).organizationId, pathId(idParam(req.params), "token"));
+    const id = pathId(idParam(req.params), "token");
+    await db.tokens.revoke(authOf(res).organizationId, id);
+    // Revoked here, refused here at once: the admission forgets it rather than waiting out its cache.
+    sharedTokenAdmission(db.tokens, context.log).forget(id);
     res.status(204).end();
   });
 
