@@ -61,7 +61,7 @@ async function waitAllSettled(databaseUrl: string, registryId: string, expected:
         const settled = (states.ready ?? 0) + (states.failed ?? 0);
         return settled >= expected ? states : false;
       },
-      { what: "every version to be ready or failed", timeoutMs: 900_000, intervalMs: 250 },
+      { what: "every version to be ready or failed", timeoutMs: 1_800_000, intervalMs: 250 },
     );
   } finally {
     await client.end();
