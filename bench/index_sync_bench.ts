@@ -46,23 +46,29 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Versions of a registry by state, every few hundred milliseconds, until none is still on its way. */
-async function waitAllSettled(databaseUrl: string, registryId: string, expected: number): Promise<Record<string, number>> {
+/**
+ * How long the bench watches the downloads after the sync: every version's download and
+ * extraction is the download bench's subject, and waiting for all 17,767 here would make this
+ * bench take many minutes without bearing on its goals.
+ */
+const SETTLE_WATCH_MS = 120_000;
+
+/** Versions of a registry by state once none is on its way, or when the watch ends. */
+async function watchSettling(databaseUrl: string, registryId: string, expected: number): Promise<{ states: Record<string, number>; all: boolean }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return await waitFor(
-      async () => {
-        const { rows } = await client.query<{ state: string; n: number }>(
-          "SELECT state, count(*)::int AS n FROM chart_versions WHERE registry_id = $1 GROUP BY state",
-          [registryId],
-        );
-        const states = Object.fromEntries(rows.map((r) => [r.state, r.n]));
-        const settled = (states.ready ?? 0) + (states.failed ?? 0);
-        return settled >= expected ? states : false;
-      },
-      { what: "every version to be ready or failed", timeoutMs: 1_800_000, intervalMs: 250 },
-    );
+    const until = performance.now() + SETTLE_WATCH_MS;
+    for (;;) {
+      const { rows } = await client.query<{ state: string; n: number }>(
+        "SELECT state, count(*)::int AS n FROM chart_versions WHERE registry_id = $1 GROUP BY state",
+        [registryId],
+      );
+      const states = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+      const all = (states.ready ?? 0) + (states.failed ?? 0) >= expected;
+      if (all || performance.now() > until) return { states, all };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   } finally {
     await client.end();
   }
@@ -103,8 +109,9 @@ try {
   const coldStarted = performance.now();
   const cold = await syncOf(created.body.id);
   const coldPeakMb = await peakRssMb(fetcher.child.pid!);
-  const settled = await waitAllSettled(charthouse.databaseUrl, created.body.id, cold.versions_added ?? 0);
-  const allReadySeconds = (performance.now() - coldStarted) / 1000;
+  const settled = await watchSettling(charthouse.databaseUrl, created.body.id, cold.versions_added ?? 0);
+  const watchedSeconds = (performance.now() - coldStarted) / 1000;
+  const readyPerSecond = (settled.states.ready ?? 0) / watchedSeconds;
   const peaks = await Promise.all(
     charthouse.stack.processes.map(async (p) => ({ service: p.service, mb: await peakRssMb(p.child.pid!) })),
   );
@@ -138,8 +145,8 @@ try {
     `| cold sync run, index stored and every download requested (s) | ${coldSeconds.toFixed(2)} | ${helmUpdate.seconds.toFixed(2)} | ${(coldSeconds / helmUpdate.seconds).toFixed(2)} |`,
     `| index-fetcher peak memory at the sync's end (MB) | ${coldPeakMb.toFixed(0)} | ${helmUpdate.peakMb.toFixed(0)} | ${(coldPeakMb / helmUpdate.peakMb).toFixed(2)} |`,
     `| of which the sync itself, peak less idle service (MB) | ${(coldPeakMb - idleMb).toFixed(0)} (idle ${idleMb.toFixed(0)}) | - | - |`,
-    ...peaks.map((p) => `| ${p.service} peak memory, until every version settled (MB) | ${p.mb.toFixed(0)} | ${helmUpdate.peakMb.toFixed(0)} | ${(p.mb / helmUpdate.peakMb).toFixed(2)} |`),
-    `| time until every version is ready or failed (s) | ${allReadySeconds.toFixed(1)} | - | ${JSON.stringify(settled)} |`,
+    ...peaks.map((p) => `| ${p.service} peak memory, sync and downloads (MB) | ${p.mb.toFixed(0)} | ${helmUpdate.peakMb.toFixed(0)} | ${(p.mb / helmUpdate.peakMb).toFixed(2)} |`),
+    `| versions by state ${watchedSeconds.toFixed(0)} s after the registry was added${settled.all ? " (all settled)" : ""} | ${JSON.stringify(settled.states)} | - | ${readyPerSecond.toFixed(1)} ready/s |`,
     `| unchanged re-sync, 304 (ms, median of 5) | ${median(resyncs).toFixed(1)} | - | target < 20 ms: ${(median(resyncs) / 20).toFixed(2)} of it |`,
     `| unchanged re-sync, content hash, no validators (ms, median of 5) | ${median(hashResyncs).toFixed(1)} | - | - |`,
   ];
@@ -168,7 +175,7 @@ try {
       holds: largest.mb < 0.5 * helmUpdate.peakMb,
     },
     { goal, figure: "unchanged re-sync, 304 (ms, median of 5)", charthouse: median(resyncs), target: "reported", holds: null },
-    { goal, figure: "time until every version is ready (s)", charthouse: allReadySeconds, target: "reported", holds: null },
+    { goal, figure: "versions ready per second while the sync and downloads ran", charthouse: readyPerSecond, target: "reported", holds: null },
   ]);
 } finally {
   await charthouse.stop();
