@@ -6,11 +6,11 @@
  * Postgres: read latency does not depend on how the rows got there, and syncing 20,000
  * archives would take the run's time.
  * Prints p50 and p99 per route, requests per second, and the CPU per request of registry-api, of
- * the Postgres backends serving this database, and of this client: on a machine shared by all
+ * the Postgres backends serving its queries, and of this client: on a machine shared by all
  * three, their sum is what bounds the requests per second.
  */
 import { Agent, request } from "node:http";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, readlink } from "node:fs/promises";
 import pg from "pg";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { recordGoals, type GoalRow } from "./support/goals.ts";
@@ -62,16 +62,37 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The local ports of a process's TCP connections (from /proc: its socket inodes, then the TCP tables). */
+async function localTcpPorts(pid: number): Promise<Set<number>> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode !== undefined) inodes.add(inode);
+  }
+  const ports = new Set<number>();
+  for (const table of ["tcp", "tcp6"]) {
+    const lines = (await readFile(`/proc/${pid}/net/${table}`, "utf8").catch(() => "")).split("\n").slice(1);
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length > 9 && inodes.has(fields[9]!)) ports.add(parseInt(fields[1]!.split(":")[1]!, 16));
+    }
+  }
+  return ports;
+}
+
 /**
- * CPU seconds used so far by each Postgres backend serving `database` (the backends of every
- * service of the stack, registry-api's pool most of all). Postgres runs on this machine.
+ * CPU seconds used so far by each Postgres backend serving registry-api's pool (found by its
+ * connections' ports), not the other services' backends. Postgres runs on this machine.
  */
-async function backendCpuSeconds(client: pg.Client, database: string): Promise<Map<number, number>> {
-  const backends = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [
-    database,
-  ]);
+async function backendCpuSeconds(client: pg.Client, apiPid: number): Promise<Map<number, number>> {
+  const ports = await localTcpPorts(apiPid);
+  const backends = await client.query<{ pid: number; client_port: number | null }>(
+    "SELECT pid, client_port FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+  );
   const seconds = new Map<number, number>();
-  for (const { pid } of backends.rows) {
+  for (const { pid, client_port: port } of backends.rows) {
+    if (port === null || !ports.has(port)) continue;
     const used = await cpuSeconds(pid).catch(() => null);
     if (used !== null) seconds.set(pid, used);
   }
@@ -128,10 +149,9 @@ try {
   for (const name of names) if ((await get(routes[name]!(7))) !== 200) throw new Error(`${name} did not answer 200`);
 
   const apiPid = charthouse.stack.processes.find((p) => p.service === "registry-api")!.child.pid!;
-  const database = new URL(charthouse.databaseUrl).pathname.slice(1);
   const observer = new pg.Client({ connectionString: charthouse.databaseUrl });
   await observer.connect();
-  const backendsBefore = await backendCpuSeconds(observer, database);
+  const backendsBefore = await backendCpuSeconds(observer, apiPid);
   const clientBefore = process.cpuUsage();
   const cpuBefore = await cpuSeconds(apiPid);
   const until = performance.now() + SECONDS * 1000;
@@ -151,7 +171,7 @@ try {
   const cpu = (await cpuSeconds(apiPid)) - cpuBefore;
   const clientUsage = process.cpuUsage(clientBefore);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
-  const postgresCpu = backendCpuBetween(backendsBefore, await backendCpuSeconds(observer, database));
+  const postgresCpu = backendCpuBetween(backendsBefore, await backendCpuSeconds(observer, apiPid));
   await observer.end();
   agent.destroy();
 
@@ -179,14 +199,19 @@ try {
   lines.push(
     "",
     `Requests per second: ${(total / SECONDS).toFixed(0)}; CPU per request (all routes): registry-api ${perRequestMs(cpu).toFixed(2)} ms (${cpu.toFixed(1)} s), ` +
-      `Postgres ${perRequestMs(postgresCpu).toFixed(2)} ms (${postgresCpu.toFixed(1)} s), this client ${perRequestMs(clientCpu).toFixed(2)} ms (${clientCpu.toFixed(1)} s).`,
+      `Postgres (its backends) ${perRequestMs(postgresCpu).toFixed(2)} ms (${postgresCpu.toFixed(1)} s), this client ${perRequestMs(clientCpu).toFixed(2)} ms (${clientCpu.toFixed(1)} s).`,
   );
   rows.push(
     { goal, figure: "requests per second", charthouse: total / SECONDS, target: "-", holds: null },
     { goal, figure: "registry-api CPU per request (ms)", charthouse: perRequestMs(cpu), target: "-", holds: null },
     { goal, figure: "Postgres CPU per request (ms)", charthouse: perRequestMs(postgresCpu), target: "-", holds: null },
   );
-  if (failures.length > 0) lines.push(`First failures: ${failures.slice(0, 5).join("; ")}`);
+  if (failures.length > 0) {
+    lines.push(`First failures: ${failures.slice(0, 5).join("; ")}`);
+    // Why, as the stack logged it (pino: level 50 is error).
+    const logged = charthouse.logs().split("\n").filter((line) => line.includes('"level":50'));
+    lines.push(`Errors logged: ${logged.length}`, ...logged.slice(0, 3));
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
   await recordGoals("api_load", rows);
 } finally {
