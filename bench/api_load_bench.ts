@@ -14,6 +14,7 @@ import { readdir, readFile, readlink } from "node:fs/promises";
 import pg from "pg";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { recordGoals, type GoalRow } from "./support/goals.ts";
+import { resetStatements, topStatements } from "./support/postgres_profile.ts";
 
 const CHARTS = 1_000;
 const VERSIONS_PER_CHART = 20;
@@ -153,6 +154,7 @@ try {
   await observer.connect();
   const backendsBefore = await backendCpuSeconds(observer, apiPid);
   const clientBefore = process.cpuUsage();
+  await resetStatements(charthouse.databaseUrl);
   const cpuBefore = await cpuSeconds(apiPid);
   const until = performance.now() + SECONDS * 1000;
   let counter = 0;
@@ -212,6 +214,7 @@ try {
     const logged = charthouse.logs().split("\n").filter((line) => line.includes('"level":50'));
     lines.push(`Errors logged: ${logged.length}`, ...logged.slice(0, 3));
   }
+  lines.push("", ...(await topStatements(charthouse.databaseUrl)));
   process.stdout.write(`${lines.join("\n")}\n`);
   await recordGoals("api_load", rows);
 } finally {

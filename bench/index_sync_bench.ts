@@ -13,6 +13,7 @@ import pg from "pg";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { mergeIndexes } from "./merge_indexes.ts";
 import { recordGoals } from "./support/goals.ts";
+import { resetStatements, topStatements } from "./support/postgres_profile.ts";
 import { serveArchivesFor } from "./support/served_archives.ts";
 
 const run = promisify(execFile);
@@ -105,10 +106,12 @@ try {
       },
       { what: "the sync to finish", timeoutMs: 300_000, intervalMs: 100 },
     );
+  await resetStatements(charthouse.databaseUrl);
   const created = await charthouse.api<{ id: string }>("POST", "/registries", { name: "bench", url: nginx.url, sync_interval_seconds: 0 });
   const coldStarted = performance.now();
   const cold = await syncOf(created.body.id);
   const coldPeakMb = await peakRssMb(fetcher.child.pid!);
+  const coldStatements = await topStatements(charthouse.databaseUrl);
   const settled = await watchSettling(charthouse.databaseUrl, created.body.id, cold.versions_added ?? 0);
   const watchedSeconds = (performance.now() - coldStarted) / 1000;
   const readyPerSecond = (settled.states.ready ?? 0) / watchedSeconds;
@@ -150,6 +153,7 @@ try {
     `| unchanged re-sync, 304 (ms, median of 5) | ${median(resyncs).toFixed(1)} | - | target < 20 ms: ${(median(resyncs) / 20).toFixed(2)} of it |`,
     `| unchanged re-sync, content hash, no validators (ms, median of 5) | ${median(hashResyncs).toFixed(1)} | - | - |`,
   ];
+  lines.push("", "Postgres during the cold sync (the downloads' statements included):", ...coldStatements);
   process.stdout.write(`${lines.join("\n")}\n`);
   // The index-fetcher's own account of each full sync: versions, and milliseconds per phase.
   for (const line of charthouse.logs().split("\n").filter((l) => l.includes("Index synced"))) {
