@@ -16,7 +16,7 @@ export class ReadyVersionMemory {
   readonly #capacity: number;
   readonly #entries = new Map<string, Remembered>();
 
-  constructor(capacity = 2_000) {
+  constructor(capacity = 500) {
     this.#capacity = capacity;
   }
 
