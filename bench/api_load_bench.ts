@@ -15,6 +15,7 @@ import pg from "pg";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { recordGoals, type GoalRow } from "./support/goals.ts";
 import { resetStatements, topStatements } from "./support/postgres_profile.ts";
+import { cpuSeconds, percentile } from "./support/measures.ts";
 
 const CHARTS = 1_000;
 const VERSIONS_PER_CHART = 20;
@@ -55,12 +56,6 @@ async function seed(databaseUrl: string, registryId: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The local ports of a process's TCP connections (from /proc: its socket inodes, then the TCP tables). */
@@ -105,10 +100,6 @@ function backendCpuBetween(before: ReadonlyMap<number, number>, after: ReadonlyM
   let sum = 0;
   for (const [pid, used] of after) sum += used - (before.get(pid) ?? 0);
   return sum;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 const charthouse = await startCharthouse();

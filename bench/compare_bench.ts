@@ -8,6 +8,7 @@
 import { makeChart, makeTempDir, removeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { recordGoals } from "./support/goals.ts";
+import { percentile } from "./support/measures.ts";
 
 const sections = 350;
 const leavesPerSection = 9;
@@ -44,10 +45,6 @@ function valuesSchema(revision: 1 | 2): Record<string, unknown> {
     properties[`section${s}`] = { type: "object", properties: inner, ...(revision === 2 && s % 19 === 0 ? { required: ["image"] } : {}) };
   }
   return { $schema: "http://json-schema.org/draft-07/schema#", type: "object", properties };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const root = await makeTempDir("charthouse-compare-bench-");

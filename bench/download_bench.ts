@@ -20,6 +20,7 @@ import tar from "tar-stream";
 import { makeHelmHome, makeTempDir, removeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { recordGoals, type GoalRow } from "./support/goals.ts";
+import { cpuSeconds } from "./support/measures.ts";
 
 /** 100 charts; fewer (BENCH_DOWNLOAD_CHARTS) for a quick run while profiling. */
 const CHARTS = Number(process.env["BENCH_DOWNLOAD_CHARTS"] ?? 100);
@@ -27,12 +28,6 @@ const VERSIONS_PER_CHART = 20;
 const HELM_SAMPLE = Math.min(100, CHARTS);
 const FLOOR_CONCURRENCY = 16;
 const TOTAL = CHARTS * VERSIONS_PER_CHART;
-
-/** CPU seconds (user + system) a process has used so far. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** 100 charts by `helm create`, each packaged in 20 versions by `helm package` (many charts per call), and `helm repo index`. */
 async function makeRepository(dir: string): Promise<void> {

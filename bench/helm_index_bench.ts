@@ -20,16 +20,11 @@ import { helmBinary, helmEnvironment, makeHelmHome, makeTempDir, runHelm, startN
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { mergeIndexes } from "./merge_indexes.ts";
 import { recordGoals } from "./support/goals.ts";
+import { median, peakRssMb } from "./support/measures.ts";
 
 const run = promisify(execFile);
 // The real indexes beside the repository (CHARTHOUSE_INDEXES_DIR names them when the clone lives elsewhere).
 const dataDir = process.env["CHARTHOUSE_INDEXES_DIR"] ?? new URL("../../shared/data/indexes/", import.meta.url).pathname;
-
-/** Peak resident memory of a process since it started or since resetPeakRss, in MB (VmHWM). */
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** Resident memory of a process now, in MB (VmRSS). */
 async function rssMb(pid: number): Promise<number> {
@@ -55,11 +50,6 @@ async function timeHelm(args: string[], home: string): Promise<number> {
   const helm = await helmBinary();
   const { stderr } = await run("/usr/bin/time", ["-f", "%e", helm, ...args], { env: helmEnvironment(home), maxBuffer: 64 << 20 });
   return Number(stderr.trim().split("\n").pop());
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 async function medianHelmUpdate(alias: string, home: string, times = 3): Promise<number> {

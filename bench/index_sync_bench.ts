@@ -15,6 +15,7 @@ import { mergeIndexes } from "./merge_indexes.ts";
 import { recordGoals } from "./support/goals.ts";
 import { resetStatements, topStatements } from "./support/postgres_profile.ts";
 import { serveArchivesFor } from "./support/served_archives.ts";
+import { median, peakRssMb } from "./support/measures.ts";
 
 const run = promisify(execFile);
 const dataDir = new URL("../../shared/data/indexes/", import.meta.url).pathname;
@@ -28,23 +29,11 @@ interface SyncRun {
   http_status: number | null;
 }
 
-/** Peak resident memory of a process so far, in MB (VmHWM). */
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
 async function timeHelm(args: string[], home: string): Promise<{ seconds: number; peakMb: number }> {
   const helm = await helmBinary();
   const { stderr } = await run("/usr/bin/time", ["-f", "%e %M", helm, ...args], { env: helmEnvironment(home), maxBuffer: 64 << 20 });
   const [seconds, kb] = stderr.trim().split("\n").pop()!.split(" ").map(Number);
   return { seconds: seconds!, peakMb: kb! / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /**

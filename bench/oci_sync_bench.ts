@@ -21,6 +21,7 @@ import {
 import { startCharthouse, type CharthouseUnderTest } from "../test/support/running_charthouse.ts";
 import { pushRawChart } from "./raw_chart_push.ts";
 import { recordGoals } from "./support/goals.ts";
+import { median } from "./support/measures.ts";
 
 const tagCount = 500;
 const namespaceSize = 100;
@@ -155,11 +156,6 @@ async function stopProcesses(): Promise<void> {
         }),
     ),
   );
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** The tags of one repository, as `skopeo list-tags` prints them. */

@@ -17,6 +17,7 @@ import { makeTempDir, removeTempDir, startNginx, waitFor } from "@charthouse/tes
 import { craftTgz } from "../test/support/crafted_archives.ts";
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { recordGoals } from "./support/goals.ts";
+import { peakRssMb } from "./support/measures.ts";
 
 const watchingTwo = 25;
 const watchingAll = 25;
@@ -55,11 +56,6 @@ async function publish(root: string, list: readonly string[], baseUrl: string): 
     });
   }
   await writeFile(join(root, "index.yaml"), yaml.dump({ apiVersion: "v1", entries: { web: entries }, generated: new Date().toISOString() }));
-}
-
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 const seen = new Map<string, number>();
