@@ -34,6 +34,8 @@ export interface CharthouseUnderTest {
 /** Options of {@link startCharthouse}. */
 export interface StartCharthouseOptions {
   copies?: number;
+  /** Copies of particular services, overriding `copies` for them. */
+  copiesOf?: Partial<Record<ServiceName, number>>;
   env?: Record<string, string>;
   only?: readonly ServiceName[];
   /** Use this database (left in place on stop) instead of making one on the shared server. */
@@ -76,6 +78,7 @@ export async function startCharthouse(options: StartCharthouseOptions = {}): Pro
         ...options.env,
       },
       copies: options.copies ?? 1,
+      ...(options.copiesOf ? { copiesOf: options.copiesOf } : {}),
       port: (service, copy) => (copy === 0 ? ports.get(service)! : 0),
       output: (service, copy, chunk) => {
         lines.push(chunk.toString("utf8"));
