@@ -113,6 +113,17 @@ async function processGroups(charthouse: CharthouseUnderTest, db: pg.Client): Pr
   ]);
 }
 
+/** Registries behind their schedule: due for longer than OVERDUE_SECONDS, or with a sync requested that long ago unfinished. */
+async function overdue(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ overdue: string }>(
+    `SELECT count(*) AS overdue FROM registries r LEFT JOIN sync_runs s ON s.id = r.active_sync_id
+      WHERE (r.active_sync_id IS NULL AND r.next_sync_at < now() - make_interval(secs => $1))
+         OR (s.finished_at IS NULL AND s.requested_at < now() - make_interval(secs => $1))`,
+    [OVERDUE_SECONDS],
+  );
+  return Number(rows[0]!.overdue);
+}
+
 async function committed(db: pg.Client): Promise<number> {
   // The statistics a backend collects reach pg_stat_database when it reports them: a fresh snapshot is read.
   await db.query("SELECT pg_stat_clear_snapshot()");
@@ -142,14 +153,14 @@ async function waitForFirstSyncs(db: pg.Client, registries: number): Promise<voi
       const { rows } = await db.query<{ synced: string }>("SELECT count(*) AS synced FROM registries WHERE last_success_at IS NOT NULL");
       return Number(rows[0]!.synced) >= registries;
     },
-    { what: `${registries} registries to finish their first sync`, timeoutMs: 240_000, intervalMs: 500 },
+    { what: `${registries} registries to finish their first sync`, timeoutMs: 600_000, intervalMs: 500 },
   );
   await waitFor(
     async () => {
       const { rows } = await db.query<{ busy: string }>("SELECT count(*) AS busy FROM chart_versions WHERE state IN ('discovered', 'downloaded')");
       return Number(rows[0]!.busy) === 0;
     },
-    { what: "the first syncs' versions to be ready", timeoutMs: 240_000, intervalMs: 500 },
+    { what: "the first syncs' versions to be ready", timeoutMs: 600_000, intervalMs: 500 },
   );
 }
 
@@ -175,12 +186,7 @@ async function measureWindow(charthouse: CharthouseUnderTest, db: pg.Client, fet
        FROM sync_runs WHERE finished_at >= $1 AND finished_at < $2`,
     [startedAt, endedAt],
   );
-  const { rows: late } = await db.query<{ overdue: string }>(
-    `SELECT count(*) AS overdue FROM registries r LEFT JOIN sync_runs s ON s.id = r.active_sync_id
-      WHERE (r.active_sync_id IS NULL AND r.next_sync_at < now() - make_interval(secs => $1))
-         OR (s.finished_at IS NULL AND s.requested_at < now() - make_interval(secs => $1))`,
-    [OVERDUE_SECONDS],
-  );
+  const late = await overdue(db);
   const counts = rows[0]!;
   return {
     fetchers,
@@ -190,7 +196,7 @@ async function measureWindow(charthouse: CharthouseUnderTest, db: pg.Client, fet
     unchanged: Number(counts.unchanged),
     notModified: Number(counts.not_modified),
     other: Number(counts.other),
-    overdue: Number(late[0]!.overdue),
+    overdue: late,
     queueMsP50: counts.queue_p50,
     serviceMsP50: counts.service_p50,
     serviceMsP99: counts.service_p99,
@@ -216,7 +222,11 @@ async function runFleet(fetchers: number, indexUrl: (i: number) => string): Prom
       await createRegistries(charthouse, created, registries, indexUrl);
       created = registries;
       await waitForFirstSyncs(db, registries);
-      // One interval for the schedule of the new registries to settle into its rhythm.
+      // The first syncs' backlog is worked off (a fleet that keeps up has none left), then one
+      // interval lets the schedule settle into its rhythm.
+      await waitFor(async () => (await overdue(db)) === 0, { what: "the backlog", timeoutMs: 2 * INTERVAL_SECONDS * 1000, intervalMs: 500 }).catch(
+        () => undefined,
+      );
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_SECONDS * 1000));
       const step = await measureWindow(charthouse, db, fetchers, registries);
       results.push(step);
