@@ -5,9 +5,11 @@
  * INDEXES distinct index.yaml files served by one nginx (ETag / Last-Modified on). After the first
  * syncs (and their downloads) settle, a window measures the unchanged syncs finished per second,
  * how many were 304s, the registries left overdue, and the CPU seconds per sync of the scheduler,
- * the index-fetcher copies, the notifier and registry-api (both read every sync's events), nats-server and Postgres (this database's backends, and every
- * `postgres` process of the shared server). Steps grow the same fleet (1,000, 3,000, 10,000),
- * first with one index-fetcher, then on a new stack with two.
+ * the index-fetcher copies, the notifier and registry-api (both read every sync's events),
+ * nats-server and Postgres (this database's backends, and every `postgres` process of the shared
+ * server). Steps grow the same fleet (1,000, 3,000, 10,000) until
+ * one falls behind, first with one index-fetcher, then on a new stack with two. FLEET_STEPS,
+ * FLEET_COPIES and FLEET_WINDOW_SECONDS change the ramp.
  * Prints one table and records the goal rows; run with `npm run bench -- fleet_sync`.
  */
 import { readdir, readFile } from "node:fs/promises";
@@ -235,6 +237,8 @@ async function runFleet(fetchers: number, indexUrl: (i: number) => string): Prom
         `${fetchers} index-fetcher(s), ${registries} registries: ${perSecond.toFixed(0)} unchanged syncs/s for a demand of ${step.demand} ` +
           `(${step.notModified} of ${step.unchanged} were 304s, ${step.other} other, ${step.overdue} overdue; load ${step.load})\n`,
       );
+      // The ramp has found where this many copies fall behind: a larger fleet would only take longer to set up.
+      if (!keptUp(step)) break;
     }
   } finally {
     await db.end().catch(() => undefined);
