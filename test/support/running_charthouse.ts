@@ -35,6 +35,8 @@ export interface CharthouseUnderTest {
 /** Options of {@link startCharthouse}. */
 export interface StartCharthouseOptions {
   copies?: number;
+  /** Copies of particular services, overriding `copies` for them. */
+  copiesOf?: Partial<Record<ServiceName, number>>;
   env?: Record<string, string>;
   only?: readonly ServiceName[];
   /** Use this database (left in place on stop) instead of making one on the shared server. */
@@ -78,6 +80,7 @@ export async function startCharthouse(options: StartCharthouseOptions = {}): Pro
       },
       copies: options.copies ?? 1,
       nodeArgs: cpuProfileArgs(),
+      ...(options.copiesOf ? { copiesOf: options.copiesOf } : {}),
       port: (service, copy) => (copy === 0 ? ports.get(service)! : 0),
       output: (service, copy, chunk) => {
         lines.push(chunk.toString("utf8"));

@@ -235,6 +235,7 @@ export class EventFeed {
         name,
         organizationId: payload.organizationId,
         registryId: payload.registryId,
+        ...("outcome" in payload ? { outcome: payload.outcome } : {}),
         frames: sseFramesOf(name, msg.seq, payload),
       };
     } catch (err) {

@@ -10,6 +10,8 @@ export interface FeedEvent {
   organizationId: string;
   /** The registry it happened to. */
   registryId: string;
+  /** How a sync ended, on registry.sync.finished: an unchanged one changed nothing to rebuild. */
+  outcome?: string | null;
   /** Its SSE events (`event:`, `data:` of the payload in snake_case, `id:`), ready to write. */
   frames: string;
 }

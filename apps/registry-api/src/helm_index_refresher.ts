@@ -56,8 +56,10 @@ export class HelmIndexRefresher implements EventObserver {
     return this.#pending.size;
   }
 
-  event(event: Pick<FeedEvent, "name" | "registryId">): void {
+  event(event: Pick<FeedEvent, "name" | "registryId" | "outcome">): void {
     if (event.name === "registry.sync.started") return;
+    // A fleet's unchanged re-syncs (thousands a second) would each cost a look at the index.
+    if (event.name === "registry.sync.finished" && event.outcome === "unchanged") return;
     this.notify(event.registryId);
   }
 

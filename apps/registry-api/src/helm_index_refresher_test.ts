@@ -101,7 +101,10 @@ describe("HelmIndexRefresher", () => {
     refresher.event({ name: "registry.sync.started", registryId: "r1" });
     await vi.advanceTimersByTimeAsync(200);
     expect(calls).toEqual([]);
-    refresher.event({ name: "registry.sync.finished", registryId: "r1" });
+    refresher.event({ name: "registry.sync.finished", registryId: "r1", outcome: "unchanged" });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(calls).toEqual([]);
+    refresher.event({ name: "registry.sync.finished", registryId: "r1", outcome: "updated" });
     await vi.advanceTimersByTimeAsync(200);
     refresher.event(ready("r1"));
     await vi.advanceTimersByTimeAsync(200);

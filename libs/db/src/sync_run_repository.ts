@@ -3,6 +3,7 @@ import { sealedCredentialColumns, sealedCredentialOf, type SealedCredential, typ
 import { LEASE_SECONDS, type LeaseAttempt, type LeasedSync, type SyncResult, type SyncRunStore } from "@charthouse/catalog";
 import type { StoredError } from "@charthouse/errors";
 import type { RegistryKind } from "./stored_types.ts";
+import { BatchedStatement } from "./batched_statement.ts";
 
 /** A sync that has been asked for and must be published. */
 export interface RequestedSync {
@@ -16,13 +17,21 @@ export interface RequestedSync {
 /** Sync runs and the sync state of registries: claims, leases, outcomes. */
 export class SyncRunRepository implements SyncRunStore<SealedCredential> {
   readonly #db: SqlClient;
+  /** Leases and finishes of concurrent syncs, each batch one statement (see BatchedStatement). */
+  readonly #leases: BatchedStatement<string, RawLeased | null>;
+  readonly #finishes: BatchedStatement<{ syncRunId: string; result: SyncResult }, void>;
   constructor(db: SqlClient) {
     this.#db = db;
+    this.#leases = new BatchedStatement((ids) => this.#leaseMany(ids));
+    this.#finishes = new BatchedStatement((items) => this.#finishMany(items));
   }
 
   /**
    * Claims registries whose next sync is due, creates their sync runs and moves next_sync_at, in
-   * one statement. Row locks with SKIP LOCKED make any number of schedulers safe.
+   * one statement. Row locks with SKIP LOCKED make any number of schedulers safe. The next sync is
+   * one interval after the one due, not after the claim, so a registry syncs every interval rather
+   * than every interval plus the tick and queue delay; one that fell a whole interval behind starts
+   * over from now instead of catching up in a burst.
    */
   async claimDue(limit: number): Promise<RequestedSync[]> {
     const rows: RawRequested[] = await this.#db.query(`WITH due AS (
@@ -38,6 +47,8 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
        UPDATE registries r
           SET active_sync_id = runs.id,
               next_sync_at = CASE WHEN r.sync_interval_seconds = 0 THEN NULL
+                                  WHEN r.next_sync_at + make_interval(secs => r.sync_interval_seconds) > now()
+                                  THEN r.next_sync_at + make_interval(secs => r.sync_interval_seconds)
                                   ELSE now() + make_interval(secs => r.sync_interval_seconds) END
          FROM runs
         WHERE r.id = runs.registry_id
@@ -106,23 +117,7 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
    * (a duplicate delivery), or when the run is finished or gone.
    */
   async lease(syncRunId: string): Promise<LeaseAttempt<SealedCredential>> {
-    const rows: RawLeased[] = await this.#db.query(`WITH leased AS (
-         UPDATE sync_runs SET started_at = coalesce(started_at, now()), attempts = attempts + 1,
-                lease_until = now() + make_interval(secs => $2)
-          WHERE id = $1 AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
-         RETURNING id, registry_id, attempts
-       ), marked AS (
-         UPDATE registries SET state = 'syncing' FROM leased WHERE registries.id = leased.registry_id
-         RETURNING registries.*
-       )
-       SELECT leased.id AS sync_run_id, leased.attempts, m.id, m.organization_id, m.name, m.url, m.kind,
-              m.etag, m.last_modified, m.content_hash,
-              ${sealedCredentialColumns}
-         FROM leased JOIN marked m ON m.id = leased.registry_id
-         LEFT JOIN credentials cr ON cr.id = m.credential_id`,
-      [syncRunId, LEASE_SECONDS],
-    );
-    const row = rows[0];
+    const row = await this.#leases.submit(syncRunId);
     if (!row) {
       const [held] = await this.#db.query<{ remaining_ms: number }>(`SELECT greatest(0, extract(epoch FROM lease_until - now()) * 1000)::integer AS remaining_ms
            FROM sync_runs WHERE id = $1 AND finished_at IS NULL AND lease_until >= now()`,
@@ -148,6 +143,35 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
     return { kind: "leased", sync };
   }
 
+  /**
+   * Leases the runs of a batch in one statement; each id gets its row, or null when it was not
+   * leased (finished, held, or the same run asked twice in the batch: only the first gets it).
+   */
+  async #leaseMany(syncRunIds: readonly string[]): Promise<Array<RawLeased | null>> {
+    const rows: RawLeased[] = await this.#db.query(`WITH leased AS (
+         UPDATE sync_runs SET started_at = coalesce(started_at, now()), attempts = attempts + 1,
+                lease_until = now() + make_interval(secs => $2)
+          WHERE id = ANY($1::uuid[]) AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+         RETURNING id, registry_id, attempts
+       ), marked AS (
+         UPDATE registries SET state = 'syncing' FROM leased WHERE registries.id = leased.registry_id
+         RETURNING registries.*
+       )
+       SELECT leased.id AS sync_run_id, leased.attempts, m.id, m.organization_id, m.name, m.url, m.kind,
+              m.etag, m.last_modified, m.content_hash,
+              ${sealedCredentialColumns}
+         FROM leased JOIN marked m ON m.id = leased.registry_id
+         LEFT JOIN credentials cr ON cr.id = m.credential_id`,
+      [syncRunIds, LEASE_SECONDS],
+    );
+    const byId = new Map(rows.map((row) => [row.sync_run_id, row]));
+    return syncRunIds.map((id) => {
+      const row = byId.get(id) ?? null;
+      byId.delete(id);
+      return row;
+    });
+  }
+
   /** Extends the lease while the work goes on (not once a failed attempt has let it go). */
   async renewLease(syncRunId: string): Promise<void> {
     await this.#db.query(`UPDATE sync_runs SET lease_until = now() + make_interval(secs => $2)
@@ -158,31 +182,45 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
 
   /** Records a successful sync on the run and its registry, and frees the registry. */
   async finish(syncRunId: string, result: SyncResult): Promise<void> {
-    await this.#db.query(`WITH run AS (
-         UPDATE sync_runs SET finished_at = now(), outcome = $2, http_status = $3, bytes = $4, charts_seen = $5,
-                versions_added = $6, versions_removed = $7, error = NULL, lease_until = NULL, notes = $11,
-                duration_ms = (extract(epoch FROM now() - started_at) * 1000)::integer
-          WHERE id = $1 AND finished_at IS NULL
-         RETURNING registry_id, finished_at
+    await this.#finishes.submit({ syncRunId, result });
+  }
+
+  /** Records the outcomes of a batch of syncs in one statement. */
+  async #finishMany(items: ReadonlyArray<{ syncRunId: string; result: SyncResult }>): Promise<void[]> {
+    const column = <T>(of: (result: SyncResult) => T) => items.map(({ result }) => of(result));
+    await this.#db.query(`WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::integer[], $4::bigint[], $5::integer[], $6::integer[],
+                              $7::integer[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
+                AS t(id, outcome, http_status, bytes, charts_seen, versions_added, versions_removed, etag, last_modified, content_hash, notes)
+       ), run AS (
+         UPDATE sync_runs s SET finished_at = now(), outcome = i.outcome, http_status = i.http_status, bytes = i.bytes,
+                charts_seen = i.charts_seen, versions_added = i.versions_added, versions_removed = i.versions_removed,
+                error = NULL, lease_until = NULL, notes = i.notes,
+                duration_ms = (extract(epoch FROM now() - s.started_at) * 1000)::integer
+           FROM input i
+          WHERE s.id = i.id AND s.finished_at IS NULL
+         RETURNING s.id, s.registry_id, s.finished_at
        )
        UPDATE registries r SET state = 'ok', last_sync_at = run.finished_at, last_success_at = run.finished_at,
-              last_outcome = $2, last_error = NULL, etag = $8, last_modified = $9, content_hash = $10,
-              active_sync_id = CASE WHEN r.active_sync_id = $1 THEN NULL ELSE r.active_sync_id END
-         FROM run WHERE r.id = run.registry_id`,
+              last_outcome = i.outcome, last_error = NULL, etag = i.etag, last_modified = i.last_modified, content_hash = i.content_hash,
+              active_sync_id = CASE WHEN r.active_sync_id = run.id THEN NULL ELSE r.active_sync_id END
+         FROM run JOIN input i ON i.id = run.id
+        WHERE r.id = run.registry_id`,
       [
-        syncRunId,
-        result.outcome,
-        result.httpStatus,
-        result.bytes,
-        result.chartsSeen,
-        result.versionsAdded,
-        result.versionsRemoved,
-        result.etag,
-        result.lastModified,
-        result.contentHash,
-        result.notes === undefined || result.notes.length === 0 ? null : JSON.stringify(result.notes),
+        items.map((item) => item.syncRunId),
+        column((r) => r.outcome),
+        column((r) => r.httpStatus),
+        column((r) => r.bytes),
+        column((r) => r.chartsSeen),
+        column((r) => r.versionsAdded),
+        column((r) => r.versionsRemoved),
+        column((r) => r.etag),
+        column((r) => r.lastModified),
+        column((r) => r.contentHash),
+        column((r) => (r.notes === undefined || r.notes.length === 0 ? null : JSON.stringify(r.notes))),
       ],
     );
+    return items.map(() => undefined);
   }
 
   /** Records a failed attempt that will be retried: the registry shows the error meanwhile. */

@@ -126,6 +126,16 @@ describe("SyncRunRepository.claimDue()", () => {
     expect(await syncRuns.claimDue(10)).toEqual([]);
   });
 
+  it("keeps a registry's phase: the next sync is one interval after the one due, or after now once a whole interval behind", async () => {
+    const onTime = await insertChartFixture(sql, "phase-on-time");
+    const behind = await insertChartFixture(sql, "phase-behind");
+    await sql.query("UPDATE registries SET next_sync_at = now() - interval '3 seconds', sync_interval_seconds = 600 WHERE id = $1", [onTime.registryId]);
+    await sql.query("UPDATE registries SET next_sync_at = now() - interval '2 hours', sync_interval_seconds = 600 WHERE id = $1", [behind.registryId]);
+    await syncRuns.claimDue(10);
+    expect(secondsUntil((await registryOf(onTime.registryId)).next_sync_at)).toBeCloseTo(597, -1);
+    expect(secondsUntil((await registryOf(behind.registryId)).next_sync_at)).toBeCloseTo(600, -1);
+  });
+
   it("skips a registry another scheduler is claiming instead of waiting for it", async () => {
     const locked = await insertChartFixture(sql, "locked");
     const free = await insertChartFixture(sql, "free");
@@ -261,6 +271,23 @@ describe("SyncRunRepository.lease()", () => {
     await syncRuns.recordRetry(syncRunId, failure("timeout"));
     const retaken = await syncRuns.lease(syncRunId);
     expect(retaken.kind === "leased" && retaken.sync.attempts).toBe(2);
+  });
+
+  it("leases concurrent runs together, each once: the same run asked twice at once is held for the second", async () => {
+    const fixtures = await Promise.all(["batch-a", "batch-b", "batch-c"].map((name) => insertChartFixture(sql, name)));
+    const runs = await Promise.all(fixtures.map((f) => syncRuns.request(f.registryId, "manual")));
+    const [first, ...rest] = await Promise.all([
+      syncRuns.lease(runs[0]!.syncRunId),
+      ...runs.map((r) => syncRuns.lease(r.syncRunId)),
+    ]);
+    expect(first!.kind === "leased" && first!.sync.registry.id).toBe(fixtures[0]!.registryId);
+    expect(rest.map((a) => a.kind)).toEqual(["held", "leased", "leased"]);
+    expect(rest.map((a) => (a.kind === "leased" ? a.sync.registry.id : null))).toEqual([null, fixtures[1]!.registryId, fixtures[2]!.registryId]);
+    await Promise.all(runs.map((r, i) => syncRuns.finish(r.syncRunId, { ...updated, etag: `"batch-${i}"` })));
+    for (const [i, r] of runs.entries()) {
+      expect((await runOf(r.syncRunId)).outcome).toBe("updated");
+      expect(await registryOf(fixtures[i]!.registryId)).toMatchObject({ state: "ok", active_sync_id: null, etag: `"batch-${i}"` });
+    }
   });
 
   it("says done for a finished run and for one that does not exist", async () => {

@@ -28,6 +28,8 @@ export interface StackOptions {
   env: Record<string, string | undefined>;
   /** How many copies of each service to run. Default 1. */
   copies?: number;
+  /** How many copies of particular services to run, overriding `copies` for them (scale-out benches). */
+  copiesOf?: Partial<Record<ServiceName, number>>;
   /** Port of each service's first copy; 0 lets each pick a free one. Default: the service's own. */
   port?: (service: ServiceName, copy: number) => number;
   /** Where each process's output goes. Default: inherited stdout/stderr. */
@@ -61,11 +63,11 @@ export interface Stack {
 
 /** Starts every service as its own process, `copies` times each, from its bundle (see buildServices). */
 export function startStack(options: StackOptions): Stack {
-  const copies = options.copies ?? 1;
   const onEvent = options.onEvent ?? printRestart;
   const supervised: Array<{ process: ServiceProcess; supervisor: SupervisedProcess }> = [];
   for (const service of services) {
     if (options.only && !options.only.includes(service.name)) continue;
+    const copies = options.copiesOf?.[service.name] ?? options.copies ?? 1;
     for (let copy = 0; copy < copies; copy++) {
       const port = options.port?.(service.name, copy) ?? (copy === 0 ? service.defaultPort : 0);
       const env = { ...process.env, ...options.env, PORT: String(port) };

@@ -82,7 +82,9 @@ async function syncIndex(
   if (!fetched.changed) {
     deps.metrics?.indexNotModified();
     await finishSync(deps, leased, unchanged({}));
-    log.info("Index not modified (304)");
+    // A fleet re-syncs thousands of unchanged registries a second: their sync runs and events
+    // record each one, so the line is for debugging only.
+    log.debug("Index not modified (304)");
     return "unchanged";
   }
   deps.metrics?.indexFetched(fetched.body.byteLength);
