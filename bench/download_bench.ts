@@ -18,9 +18,11 @@ import { createGunzip } from "node:zlib";
 import { connect } from "nats";
 import tar from "tar-stream";
 import { makeHelmHome, makeTempDir, removeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
-import { startCharthouse } from "../test/support/running_charthouse.ts";
+import pg from "pg";
+import { startCharthouse, type CharthouseUnderTest } from "../test/support/running_charthouse.ts";
 import { recordGoals, type GoalRow } from "./support/goals.ts";
-import { cpuSeconds } from "./support/measures.ts";
+import { cpuBetween, pidsMatching, sampleCpu } from "./support/measures.ts";
+import { resetStatements, topStatements } from "./support/postgres_profile.ts";
 
 /** 100 charts; fewer (BENCH_DOWNLOAD_CHARTS) for a quick run while profiling. */
 const CHARTS = Number(process.env["BENCH_DOWNLOAD_CHARTS"] ?? 100);
@@ -110,12 +112,34 @@ await removeTempDir(pulls);
 
 const floorPerSecond = TOTAL / (await floor(nginx.url, archives));
 
+/**
+ * The processes whose CPU is counted: each service (its copies together), the stack's own
+ * nats-server, and the Postgres backends of the stack's database (its pools keep them open).
+ */
+async function processGroups(charthouse: CharthouseUnderTest): Promise<Map<string, number[]>> {
+  const groups = new Map<string, number[]>();
+  for (const p of charthouse.stack.processes) groups.set(p.service, [...(groups.get(p.service) ?? []), p.child.pid!]);
+  const natsPort = new URL(charthouse.natsUrl).port;
+  groups.set("nats-server", await pidsMatching((argv) => argv[0]!.endsWith("nats-server") && argv.includes(natsPort)));
+  const db = new pg.Client({ connectionString: charthouse.databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    groups.set("postgres (this database)", rows.map((r) => r.pid));
+  } finally {
+    await db.end();
+  }
+  return groups;
+}
+
 const charthouse = await startCharthouse();
 const nats = await connect({ servers: charthouse.natsUrl });
 try {
   const jsm = await nats.jetstreamManager();
   const storedBefore = (await jsm.getAccountInfo()).storage;
-  const cpuBefore = new Map(await Promise.all(charthouse.stack.processes.map(async (p) => [p, await cpuSeconds(p.child.pid!)] as const)));
+  const groups = await processGroups(charthouse);
+  const cpuBefore = await sampleCpu(groups);
+  await resetStatements(charthouse.databaseUrl);
   const started = performance.now();
   const created = await charthouse.api<{ id: string }>("POST", "/registries", { name: "downloads", url: nginx.url, sync_interval_seconds: 0 });
   if (created.status !== 201) throw new Error(`POST /registries answered ${created.status}`);
@@ -130,10 +154,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const written = (await jsm.getAccountInfo()).storage - storedBefore;
   const perSecond = TOTAL / seconds;
-  const cpuByService = new Map<string, number>();
-  for (const [process, before] of cpuBefore) {
-    cpuByService.set(process.service, (cpuByService.get(process.service) ?? 0) + (await cpuSeconds(process.child.pid!)) - before);
-  }
+  const cpuByService = new Map(cpuBetween(cpuBefore, await sampleCpu(groups)).map((c) => [c.name, c.seconds]));
 
   const lines = [
     `${TOTAL} charts by helm create/helm package (${CHARTS} charts x ${VERSIONS_PER_CHART} versions) served by nginx; whole stack running`,
@@ -146,6 +167,7 @@ try {
     `From POST /registries to all ready: ${seconds.toFixed(1)} s. Written to JetStream (archives, messages, events): ${(written / TOTAL / 1024).toFixed(1)} KiB per version.`,
     `CPU seconds per version: ${[...cpuByService].map(([service, cpu]) => `${service} ${((cpu * 1000) / TOTAL).toFixed(2)} ms`).join(", ")}.`,
   ];
+  lines.push("", ...(await topStatements(charthouse.databaseUrl)));
   process.stdout.write(`${lines.join("\n")}\n`);
   const goal = "2 downloads";
   const rows: GoalRow[] = [

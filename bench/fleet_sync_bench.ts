@@ -12,12 +12,12 @@
  * FLEET_COPIES and FLEET_WINDOW_SECONDS change the ramp.
  * Prints one table and records the goal rows; run with `npm run bench -- fleet_sync`.
  */
-import { readdir, readFile } from "node:fs/promises";
 import { makeTempDir, removeTempDir, startNginx, waitFor } from "@charthouse/testing";
 import pg from "pg";
 import { makeFaultRepository } from "../test/support/fault_repository.ts";
 import { startCharthouse, type CharthouseUnderTest } from "../test/support/running_charthouse.ts";
 import { formatFigure, recordGoals, type GoalRow } from "./support/goals.ts";
+import { cpuBetween, loadAverage, pidsMatching, sampleCpu, type ProcessCpu } from "./support/measures.ts";
 
 const STEPS = (process.env["FLEET_STEPS"] ?? "1000,3000,10000").split(",").map(Number);
 const COPIES = (process.env["FLEET_COPIES"] ?? "1,2").split(",").map(Number);
@@ -28,14 +28,6 @@ const INDEXES = 100;
 const PER_REQUEST = 1_000;
 /** A registry whose next sync is this late (or a sync requested this long ago and unfinished) is behind. */
 const OVERDUE_SECONDS = 5;
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-interface ProcessCpu {
-  /** What the figure is of: "scheduler", "index-fetcher", "nats-server", "postgres (this database)", "postgres (all)". */
-  name: string;
-  seconds: number;
-}
 
 interface StepResult {
   fetchers: number;
@@ -53,50 +45,6 @@ interface StepResult {
   /** Transactions this database committed in the window (pg_stat_database.xact_commit). */
   commits: number;
   load: string;
-}
-
-/** utime + stime of one process, in seconds; 0 once it is gone. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
-  if (stat === null) return 0;
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // Fields 14 and 15 of stat(5), counted from the state field (3).
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** The processes whose command line matches, by pid. */
-async function pidsMatching(matches: (argv: string[]) => boolean): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline !== "" && matches(cmdline.split("\0"))) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** CPU seconds so far of every process a figure is made of, by pid (pids come and go: a window counts those alive at both ends). */
-type CpuSample = Map<string, Map<number, number>>;
-
-async function sampleCpu(groups: Map<string, number[]>): Promise<CpuSample> {
-  const sample: CpuSample = new Map();
-  for (const [name, pids] of groups) {
-    const byPid = new Map<number, number>();
-    for (const pid of pids) byPid.set(pid, await cpuSeconds(pid));
-    sample.set(name, byPid);
-  }
-  return sample;
-}
-
-function cpuBetween(before: CpuSample, after: CpuSample): ProcessCpu[] {
-  return [...after].map(([name, byPid]) => {
-    let seconds = 0;
-    for (const [pid, end] of byPid) {
-      const start = before.get(name)?.get(pid);
-      if (start !== undefined && end >= start) seconds += end - start;
-    }
-    return { name, seconds };
-  });
 }
 
 async function processGroups(charthouse: CharthouseUnderTest, db: pg.Client): Promise<Map<string, number[]>> {
@@ -131,10 +79,6 @@ async function committed(db: pg.Client): Promise<number> {
   await db.query("SELECT pg_stat_clear_snapshot()");
   const { rows } = await db.query<{ commits: string }>("SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()");
   return Number(rows[0]!.commits);
-}
-
-async function loadAverage(): Promise<string> {
-  return (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
 }
 
 async function createRegistries(charthouse: CharthouseUnderTest, from: number, to: number, indexUrl: (i: number) => string): Promise<void> {

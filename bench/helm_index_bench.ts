@@ -20,7 +20,7 @@ import { helmBinary, helmEnvironment, makeHelmHome, makeTempDir, runHelm, startN
 import { startCharthouse } from "../test/support/running_charthouse.ts";
 import { mergeIndexes } from "./merge_indexes.ts";
 import { recordGoals } from "./support/goals.ts";
-import { median, peakRssMb } from "./support/measures.ts";
+import { loadAverage, median, peakRssMb } from "./support/measures.ts";
 
 const run = promisify(execFile);
 // The real indexes beside the repository (CHARTHOUSE_INDEXES_DIR names them when the clone lives elsewhere).
@@ -43,7 +43,6 @@ async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-const loadAverage = async (): Promise<string> => (await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ");
 
 /** Seconds of one helm command (wall clock, /usr/bin/time). */
 async function timeHelm(args: string[], home: string): Promise<number> {
