@@ -5,7 +5,7 @@
  * same file. Prints one table and records goal 1's rows; run with `npm run bench -- index_sync`.
  */
 import { execFile } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { helmBinary, helmEnvironment, makeHelmHome, makeTempDir, runHelm, startNginx, waitFor } from "@charthouse/testing";
