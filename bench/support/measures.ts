@@ -28,7 +28,11 @@ export interface ProcessCpu {
   seconds: number;
 }
 
-/** CPU seconds so far of every process of each named group, by pid (pids come and go: a window counts those alive at both ends). */
+/**
+ * CPU seconds so far of every process of each named group, by pid. A window counts a process alive
+ * at both ends by its difference, and one that appeared since the start (a new Postgres backend) by
+ * all it used; one that ended within the window is lost.
+ */
 export type CpuSample = Map<string, Map<number, number>>;
 
 export async function sampleCpu(groups: ReadonlyMap<string, readonly number[]>): Promise<CpuSample> {
@@ -45,8 +49,8 @@ export function cpuBetween(before: CpuSample, after: CpuSample): ProcessCpu[] {
   return [...after].map(([name, byPid]) => {
     let seconds = 0;
     for (const [pid, end] of byPid) {
-      const start = before.get(name)?.get(pid);
-      if (start !== undefined && end >= start) seconds += end - start;
+      const start = before.get(name)?.get(pid) ?? 0;
+      if (end >= start) seconds += end - start;
     }
     return { name, seconds };
   });
