@@ -236,7 +236,7 @@ for (const fetchers of COPIES) {
     figure: `unchanged syncs/s at ${largest.registries.toLocaleString("en")} registries, ${copies}`,
     charthouse: largest.unchanged / largest.windowSeconds,
     peer: { name: "demand", value: largest.demand },
-    target: ">= demand",
+    target: "kept up: >= 95% of demand, <= 1% overdue",
     holds: keptUp(largest),
   });
   for (const name of cpuNames) {

@@ -4,7 +4,8 @@
  */
 import { formatFigure, readGoals } from "./support/goals.ts";
 
-const rows = await readGoals();
+// Goals in the order ("1 …", "2 …"), each bench's rows in the order it recorded them.
+const rows = (await readGoals()).sort((a, b) => a.goal.localeCompare(b.goal, "en", { numeric: true }));
 const lines = [
   "| goal | figure | Charthouse | peer | Charthouse / peer | target | holds |",
   "| --- | --- | --- | --- | --- | --- | --- |",
