@@ -230,13 +230,17 @@ export class EventFeed {
     try {
       const payload = validatePayload(contract, JSON.parse(decoder.decode(msg.data)));
       const name = sseEventName(msg.subject);
+      let frames: string | undefined;
       return {
         seq: msg.seq,
         name,
         organizationId: payload.organizationId,
         registryId: payload.registryId,
         ...("outcome" in payload ? { outcome: payload.outcome } : {}),
-        frames: sseFramesOf(name, msg.seq, payload),
+        // Formatted when first sent: most events of a fleet reach no client at all.
+        get frames() {
+          return (frames ??= sseFramesOf(name, msg.seq, payload));
+        },
       };
     } catch (err) {
       this.log.warn({ err, subject: msg.subject, seq: msg.seq }, "Skipped an invalid event");

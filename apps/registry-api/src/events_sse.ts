@@ -1,7 +1,7 @@
 import type { Response } from "express";
 import type { ChartVersionEvent, ChartVersionsEvent, RegistrySyncEvent } from "@charthouse/contracts";
 
-/** One event of the EVENTS stream as /events sends it, its SSE frame formatted once for every client. */
+/** One event of the EVENTS stream as /events sends it, its SSE frames formatted at most once for every client. */
 export interface FeedEvent {
   /** The JetStream stream sequence: the SSE `id:`. */
   seq: number;
@@ -13,7 +13,7 @@ export interface FeedEvent {
   /** How a sync ended, on registry.sync.finished: an unchanged one changed nothing to rebuild. */
   outcome?: string | null;
   /** Its SSE events (`event:`, `data:` of the payload in snake_case, `id:`), ready to write. */
-  frames: string;
+  readonly frames: string;
 }
 
 /** A payload of any event of the EVENTS stream. */

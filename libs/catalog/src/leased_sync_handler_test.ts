@@ -77,6 +77,13 @@ describe("leasedSyncHandler()", () => {
     expect(t.handler.contract).toBe(syncRequestedHttp);
   });
 
+  it("leaves a scheduled sync's start to the sync itself (announced before changes or after a grace period)", async () => {
+    const t = setUp({ kind: "leased", sync: { syncRunId: randomUUID(), attempts: 1, registry } });
+    await t.handler.handle({ ...t.payload, trigger: "schedule" }, t.context);
+    expect(t.recorded).toEqual(["updated"]);
+    expect(t.publisher.published).toEqual([]);
+  });
+
   it("skips a finished sync without recording an attempt", async () => {
     const t = setUp({ kind: "done" });
     await t.handler.handle(t.payload, t.context);

@@ -2,6 +2,7 @@ import { registrySyncFinished, registrySyncStarted, type MessagePublisher, type 
 import { DeferredError, toStoredError, UpstreamError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
 import { LEASE_RENEW_MS, type LeasedSync, type SyncResult, type SyncRunStore } from "./sync_run.ts";
+import { SyncStartAnnouncement } from "./sync_start_announcement.ts";
 
 /** What a fetcher's sync run needs to report its progress. */
 export interface SyncRunDependencies<Credential = unknown> {
@@ -13,12 +14,17 @@ export interface SyncRunDependencies<Credential = unknown> {
 export interface StartedSync<Credential = unknown> {
   leased: LeasedSync<Credential>;
   log: Logger;
+  /** Its registry.sync.started: announce() it before writing any change (see SyncStartAnnouncement). */
+  start: SyncStartAnnouncement;
 }
+
+/** The triggers of a sync a user asked for and watches: its start is announced at once. */
+const watchedTriggers: ReadonlySet<SyncRequested["trigger"]> = new Set(["manual", "create"]);
 
 /**
  * Runs `work` on the requested sync while holding its lease, renewed every few seconds so that
- * a copy that dies frees the sync quickly, and announces that the sync began
- * (registry.sync.started). A sync that is finished is skipped; one another copy is running right
+ * a copy that dies frees the sync quickly. Its start (registry.sync.started) is announced at
+ * once when a user asked for it, else as SyncStartAnnouncement says. A sync that is finished is skipped; one another copy is running right
  * now is deferred until its lease would run out, so that it is taken over if that copy died.
  */
 export async function runLeasedSync<Credential>(
@@ -45,16 +51,24 @@ export async function runLeasedSync<Credential>(
       log.warn({ error: err instanceof Error ? err.message : String(err) }, "Cannot renew the sync's lease");
     });
   }, LEASE_RENEW_MS);
+  const start = new SyncStartAnnouncement(() => publishSyncEvent(deps, registrySyncStarted, leased, null), {
+    onLateFailure: (err) => log.warn({ error: err instanceof Error ? err.message : String(err) }, "Cannot announce the sync's start yet"),
+  });
   try {
-    await publishSyncEvent(deps, registrySyncStarted, leased, null);
-    await work({ leased, log });
+    if (watchedTriggers.has(payload.trigger)) await start.announce();
+    await work({ leased, log, start });
   } finally {
     clearInterval(keeper);
+    start.stop();
   }
 }
 
-/** Records a successful sync on its run and registry, then announces it (registry.sync.finished). */
-export async function finishSync(deps: SyncRunDependencies, leased: LeasedSync<unknown>, result: SyncResult): Promise<void> {
+/**
+ * Records a successful sync on its run and registry, then announces it (registry.sync.finished);
+ * its start first when it changed something or its start is on its way.
+ */
+export async function finishSync(deps: SyncRunDependencies, { leased, start }: StartedSync, result: SyncResult): Promise<void> {
+  await start.beforeFinish(result.outcome !== "unchanged");
   await deps.syncRuns.finish(leased.syncRunId, result);
   await publishSyncEvent(deps, registrySyncFinished, leased, result);
 }

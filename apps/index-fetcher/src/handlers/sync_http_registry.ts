@@ -58,9 +58,10 @@ export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): Mes
 /** One leased sync of an HTTP chart repository. */
 async function syncIndex(
   deps: SyncHttpRegistryDependencies,
-  { leased, log }: StartedSync<SealedCredential>,
+  started: StartedSync<SealedCredential>,
   context: DeliveryContext,
 ): Promise<SyncResult["outcome"]> {
+  const { leased, log } = started;
   const registry = leased.registry;
 
   const phases = new PhaseTimer();
@@ -81,7 +82,7 @@ async function syncIndex(
 
   if (!fetched.changed) {
     deps.metrics?.indexNotModified();
-    await finishSync(deps, leased, unchanged({}));
+    await finishSync(deps, started, unchanged({}));
     // A fleet re-syncs thousands of unchanged registries a second: their sync runs and events
     // record each one, so the line is for debugging only.
     log.debug("Index not modified (304)");
@@ -91,14 +92,15 @@ async function syncIndex(
   const contentHash = indexContentHash(fetched.body);
   const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
   if (contentHash === registry.contentHash) {
-    await finishSync(deps, leased, unchanged({ bytes: fetched.body.byteLength, ...validators }));
+    await finishSync(deps, started, unchanged({ bytes: fetched.body.byteLength, ...validators }));
     log.info("Index content unchanged (same content hash)");
     return "unchanged";
   }
 
   phases.mark("fetch");
+  await started.start.announce();
   const applied = await applyIndex(deps, leased, fetched.body, fetched.url, context, phases);
-  await finishSync(deps, leased, {
+  await finishSync(deps, started, {
     outcome: applied.changed ? "updated" : "unchanged",
     httpStatus: fetched.status,
     bytes: fetched.body.byteLength,

@@ -80,10 +80,11 @@ export function syncOciRegistryHandler(deps: SyncOciRegistryDependencies): Messa
 /** One leased sync of an OCI registry. */
 async function syncRegistry(
   deps: SyncOciRegistryDependencies,
-  { leased, log }: StartedSync<SealedCredential>,
+  started: StartedSync<SealedCredential>,
   payload: SyncRequested,
   context: DeliveryContext,
 ): Promise<SyncResult["outcome"]> {
+  const { leased, log } = started;
   const registry = leased.registry;
 
   const reference = parseOciReference(registry.url, { plainHttpHosts: deps.settings.plainHttpHosts });
@@ -139,6 +140,7 @@ async function syncRegistry(
     compared,
   );
   const changed = !isEmptyDiff(changes);
+  if (changed) await started.start.announce();
   if (changed || readings.some((r) => r.read)) {
     await writeVersionChanges(deps, {
       sync: leased,
@@ -168,7 +170,7 @@ async function syncRegistry(
     contentHash: null,
     notes: notes.list(),
   };
-  await finishSync(deps, leased, result);
+  await finishSync(deps, started, result);
   log.info(
     {
       repositories: listed.length,
