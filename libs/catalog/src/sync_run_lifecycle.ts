@@ -64,13 +64,13 @@ export async function runLeasedSync<Credential>(
 }
 
 /**
- * Records a successful sync on its run and registry, then announces it (registry.sync.finished);
- * its start first when it changed something or its start is on its way.
+ * Records a successful sync on its run and registry and announces it (registry.sync.finished,
+ * after its start), unless it is a quiet one: unchanged and never announced (see SyncStartAnnouncement).
  */
 export async function finishSync(deps: SyncRunDependencies, { leased, start }: StartedSync, result: SyncResult): Promise<void> {
-  await start.beforeFinish(result.outcome !== "unchanged");
+  const announced = await start.beforeFinish(result.outcome !== "unchanged");
   await deps.syncRuns.finish(leased.syncRunId, result);
-  await publishSyncEvent(deps, registrySyncFinished, leased, result);
+  if (announced) await publishSyncEvent(deps, registrySyncFinished, leased, result);
 }
 
 /**

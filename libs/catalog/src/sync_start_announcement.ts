@@ -2,12 +2,13 @@
 export const START_ANNOUNCE_GRACE_MS = 1_000;
 
 /**
- * When a sync's registry.sync.started goes out. A fleet re-syncs thousands of unchanged
- * registries a second, each finished in milliseconds with a 304: announcing each start doubled
- * the events every copy of every consumer reads for nothing a user sees. So a sync announces its
- * start at once when a user asked for it, before it writes any change (so the start precedes the
- * versions' events), or once it has run for the grace period; a sync that finishes unchanged
- * before any of these only announces its finish.
+ * Whether and when a sync is announced (registry.sync.started, then .finished). A fleet re-syncs
+ * thousands of unchanged registries a second, each finished in milliseconds with a 304: two
+ * events each were most of what nats-server, the notifier and every registry-api copy did, for
+ * nothing a user sees. So a sync announces its start at once when a user asked for it, before it
+ * writes any change (so the start precedes the versions' events), or once it has run for the
+ * grace period; a sync that finishes unchanged before any of these is quiet: recorded on its
+ * sync run, with no event. (Flux, likewise, sends no event for a reconcile that found nothing new.)
  */
 export class SyncStartAnnouncement {
   /** Once true, the start goes out before the finish whatever the outcome. */
@@ -40,11 +41,14 @@ export class SyncStartAnnouncement {
 
   /**
    * Before the finish: the start goes out first when the sync changed something or was
-   * announced, or its grace period ended (never a finish before its own start); else never.
+   * announced, or its grace period ended (never a finish before its own start). Answers whether
+   * the sync was announced: one that was not is quiet, and its finish is not announced either.
    */
-  async beforeFinish(changed: boolean): Promise<void> {
+  async beforeFinish(changed: boolean): Promise<boolean> {
     clearTimeout(this.#timer);
-    if (changed || this.#due) await this.announce();
+    if (!changed && !this.#due) return false;
+    await this.announce();
+    return true;
   }
 
   /** Stops the grace timer (the attempt ended without finishing: it failed or was deferred). */

@@ -25,7 +25,7 @@ describe("SyncStartAnnouncement", () => {
   it("never announces a sync that finishes unchanged within the grace period", async () => {
     const t = setUp();
     await vi.advanceTimersByTimeAsync(999);
-    await t.start.beforeFinish(false);
+    expect(await t.start.beforeFinish(false)).toBe(false);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(t.sent).toEqual([]);
   });
@@ -33,7 +33,7 @@ describe("SyncStartAnnouncement", () => {
   it("announces a sync that changed something before its finish, once", async () => {
     const t = setUp();
     await t.start.announce();
-    await t.start.beforeFinish(true);
+    expect(await t.start.beforeFinish(true)).toBe(true);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(t.sent).toHaveLength(1);
   });
@@ -44,11 +44,12 @@ describe("SyncStartAnnouncement", () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(t.sent).toHaveLength(1);
     let finished = false;
-    const finishing = t.start.beforeFinish(false).then(() => (finished = true));
+    const finishing = t.start.beforeFinish(false).then((announced) => (finished = announced));
     await vi.advanceTimersByTimeAsync(0);
     expect(finished).toBe(false);
     release();
     await finishing;
+    expect(finished).toBe(true);
     expect(t.sent).toHaveLength(1);
   });
 

@@ -200,9 +200,8 @@ describe("syncHttpRegistryHandler()", () => {
     ]);
     expect(t.versions.charts).toEqual([]);
     expect(t.versions.slices).toEqual([]);
-    // A scheduled sync that finds nothing new at once announces only its finish.
-    expect(t.publisher.subjects()).toEqual(["registry.sync.finished.v1"]);
-    expect(t.publisher.payloads("registry.sync.finished.v1")[0]).toMatchObject({ outcome: "unchanged", syncRunId: t.payload.syncRunId });
+    // A scheduled sync that finds nothing new at once is quiet: recorded on its run, no event.
+    expect(t.publisher.subjects()).toEqual([]);
     expect(t.metrics.events).toEqual(["304", "sync unchanged"]);
     // One line per unchanged sync would flood a fleet's logs: the 304 is logged at debug only.
     expect(t.logs).toEqual([]);

@@ -242,7 +242,7 @@ describe("syncOciRegistryHandler()", () => {
         notes: [],
       },
     ]);
-    expect(t.publisher.subjects()).toEqual(["registry.sync.finished.v1"]);
+    expect(t.publisher.subjects()).toEqual([]);
     expect(t.outcomes).toEqual(["unchanged"]);
     expect(t.logs.map((l) => l["msg"])).toEqual(["OCI registry synced"]);
     expect(t.logs[0]).toMatchObject({ repositories: 1, read: 0, added: 0, refetched: 0, removed: 0, registryId: t.leased.id });
