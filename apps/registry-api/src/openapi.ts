@@ -448,7 +448,10 @@ export const openApiDocument = {
   info: {
     title: "Charthouse REST API",
     version: "1.0.0",
-    description: "Registries, credentials and the Helm charts Charthouse keeps in sync. Errors are RFC 9457 problem documents.",
+    description:
+      "Registries, credentials and the Helm charts Charthouse keeps in sync. Errors are RFC 9457 problem documents. " +
+      "Any operation answers 503 (code unavailable) while a dependency it needs cannot serve it: Postgres unreachable or " +
+      "refusing connections (too many connections, starting up, shutting down), NATS unreachable; retry later.",
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],

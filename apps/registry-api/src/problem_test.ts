@@ -18,6 +18,13 @@ describe("toProblem()", () => {
     expect(toProblem(new UnavailableError("x")).code).toBe("unavailable");
   });
 
+  it("maps unavailable dependencies (Postgres refusing connections, NATS away) to 503 unavailable", () => {
+    const refused = Object.assign(new Error('too many connections for role "charthouse"'), { code: "53300" });
+    const problem = toProblem(new UnavailableError("Postgres is unavailable", { code: "unavailable", cause: refused }));
+    expect(problem).toMatchObject({ status: 503, code: "unavailable", detail: "Postgres is unavailable" });
+    expect(JSON.stringify(problem)).not.toContain("too many connections");
+  });
+
   it("hides the internals of unexpected errors", () => {
     const problem = toProblem(new Error("password=hunter2 at db.ts:12"));
     expect(problem.status).toBe(500);

@@ -9,6 +9,7 @@ import { HelmIndexes1766200000000 } from "./migrations/1766200000000_helm_indexe
 import { Receivers1766400000000 } from "./migrations/1766400000000_receivers.ts";
 import { WebhookSubscriptions1766500000000 } from "./migrations/1766500000000_webhook_subscriptions.ts";
 import { ChartSearchTrigrams1766600000000 } from "./migrations/1766600000000_chart_search_trigrams.ts";
+import { isDatabaseUnavailable } from "./pg_errors.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
 export const migrations = [
@@ -33,6 +34,17 @@ const MIGRATION_LOCK_KEY = 7_411_019;
 export async function ensureSchema(url: string): Promise<void> {
   await createDatabaseIfMissing(url);
   if (await isCurrent(url)) return;
+  try {
+    await migrate(url);
+  } catch (err) {
+    // TypeORM passes pg's errors on (QueryFailedError keeps their SQLSTATE): a migration that
+    // fails for its SQL stays that error.
+    if (isDatabaseUnavailable(err)) throw new UnavailableError(`Cannot migrate the database at ${redact(url)}`, { code: "unavailable", cause: err });
+    throw err;
+  }
+}
+
+async function migrate(url: string): Promise<void> {
   const { DataSource } = await import("typeorm");
   const dataSource = new DataSource({ type: "postgres", url, migrations, migrationsRun: false, synchronize: false, logging: false });
   await dataSource.initialize();
@@ -103,7 +115,10 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
     await client.connect();
     return await work(client);
   } catch (err) {
-    throw new UnavailableError(`Cannot prepare the database at ${redact(url)}`, { code: "unavailable", cause: err });
+    const message = `Cannot prepare the database at ${redact(url)}`;
+    if (isDatabaseUnavailable(err)) throw new UnavailableError(message, { code: "unavailable", cause: err });
+    // Refused credentials or a missing right is a setting to fix, not a moment to wait for.
+    throw new Error(`${message}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { InputError, UnavailableError } from "@charthouse/errors";
+import { isDatabaseUnavailable } from "./pg_errors.ts";
 
 /** What repositories need from Postgres: rows from SQL, and transactions. */
 export interface SqlClient {
@@ -40,9 +41,9 @@ export function createSqlClient(url: string, options: { poolSize?: number } = {}
       const ignoreBrokenConnection = (): void => undefined;
       client.on("error", ignoreBrokenConnection);
       try {
-        await client.query("BEGIN");
+        await run(() => client.query("BEGIN"));
         const result = await work(clientOf(client));
-        await client.query("COMMIT");
+        await run(() => client.query("COMMIT"));
         return result;
       } catch (err) {
         await client.query("ROLLBACK").catch(() => undefined);
@@ -70,19 +71,19 @@ function statement(sql: string, params: readonly unknown[], options: QueryOption
   return options.prepareAs === undefined ? { text: sql, values: [...params] } : { name: options.prepareAs, text: sql, values: [...params] };
 }
 
-/** Connection failures become UnavailableError (transient): the message is retried later. */
+/**
+ * Postgres that cannot serve us now (refusing connections, starting up, connection lost) becomes
+ * UnavailableError (transient): the API answers 503, a message is retried later.
+ */
 async function run<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const message = err instanceof Error ? err.message : "";
-    const connectionLost =
-      (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[123]|08\d\d\d)$/.test(code)) ||
-      /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed/i.test(message);
-    if (connectionLost) {
+    if (isDatabaseUnavailable(err)) {
       throw new UnavailableError("Postgres is unavailable", { code: "unavailable", cause: err });
     }
+    const code = (err as { code?: unknown }).code;
+    const message = err instanceof Error ? err.message : "";
     // Text Postgres cannot store (a NUL byte, invalid UTF-8) will not store on a retry either.
     if (code === "22021" || code === "22P05") {
       throw new InputError(`Cannot store text that holds a NUL byte or invalid UTF-8 (${message.replaceAll("\u0000", "")})`, {

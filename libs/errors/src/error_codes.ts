@@ -38,7 +38,7 @@ export const errorCodes = {
   conflict: { title: "Conflict", solution: "Use another name, or change the object that is in the way" },
   not_extracted: { title: "Not extracted yet", solution: "Wait until the version is ready, or look at its error" },
   forbidden: { title: "Forbidden", solution: "Use a token with the needed scope" },
-  unavailable: { title: "Service unavailable", solution: "Retry shortly; Charthouse's database or NATS is unreachable" },
+  unavailable: { title: "Service unavailable", solution: "Retry shortly; Charthouse's database or NATS is unreachable or refusing connections" },
   internal: { title: "Internal error", solution: "Retry; if it persists, report it with the request id" },
 } as const satisfies Record<string, { title: string; solution: string }>;
 

@@ -64,6 +64,7 @@ export {
 export { type WaitForOptions, waitFor } from "./wait_for.ts";
 export { metricSample } from "./metric_sample.ts";
 export { rejectionOf } from "./rejection_of.ts";
+export { createLimitedRole, type CreateLimitedRoleOptions, type LimitedRole } from "./limited_role.ts";
 export { type InterceptedAnswer, type ProxiedRequest, type RecordingProxy, type RecordingProxyOptions, startRecordingProxy } from "./recording_proxy.ts";
 export { type LocalHandler, type LocalHttp, sendJson, startLocalHttp } from "./local_http.ts";
 export {
