@@ -14,17 +14,19 @@ export interface ChartVersionStateCount {
   versions: number;
 }
 
-// One scan of registries for all three registry gauges. The oldest counts registries that sync
-// on an interval and are not disabled; one that never succeeded counts from its creation, so a
-// registry that has been failing since it was added still ages.
+// One scan of registries for all three registry gauges. A registry is syncing while its active run
+// has started (the lease writes only the run); else it counts in its stored state. The oldest
+// counts registries that sync on an interval and are not disabled; one that never succeeded counts
+// from its creation, so a registry that has been failing since it was added still ages.
 const registryStateSql = `
-  SELECT state,
+  SELECT CASE WHEN s.started_at IS NOT NULL THEN 'syncing' ELSE r.state END AS state,
          count(*)::int AS registries,
-         extract(epoch FROM max(last_success_at))::float8 AS newest_success,
-         extract(epoch FROM min(coalesce(last_success_at, created_at))
-           FILTER (WHERE sync_interval_seconds > 0 AND state <> 'disabled'))::float8 AS oldest_success
-    FROM registries
-   GROUP BY state`;
+         extract(epoch FROM max(r.last_success_at))::float8 AS newest_success,
+         extract(epoch FROM min(coalesce(r.last_success_at, r.created_at))
+           FILTER (WHERE r.sync_interval_seconds > 0 AND r.state <> 'disabled'))::float8 AS oldest_success
+    FROM registries r
+    LEFT JOIN sync_runs s ON s.id = r.active_sync_id AND s.finished_at IS NULL
+   GROUP BY 1`;
 
 /**
  * The reads behind the domain gauges, over every organisation. Each statement is cancelled by
@@ -37,7 +39,7 @@ export class DomainGaugeReads {
     this.#sql = sql;
   }
 
-  /** Registries counted by stored state, with their newest and oldest successful syncs. */
+  /** Registries counted by stored state (syncing while a run has started), with their newest and oldest successful syncs. */
   async registryStates(options: { timeoutMs: number }): Promise<RegistryStateCount[]> {
     return await this.#bounded<RegistryStateCount>(registryStateSql, options.timeoutMs);
   }

@@ -32,6 +32,19 @@ describe("DomainGaugeReads", () => {
     expect(await reads.registryStates({ timeoutMs: 2_000 })).toEqual([{ state: "ok", registries: 2, newest_success: 2000, oldest_success: 1000 }]);
   });
 
+  it("counts a registry whose active run has started as syncing, as the API shows it", async () => {
+    const [run] = await sql.query<{ id: string }>("INSERT INTO sync_runs (registry_id, trigger, started_at) VALUES ($1, 'schedule', now()) RETURNING id", [
+      second.registryId,
+    ]);
+    await sql.query("UPDATE registries SET active_sync_id = $2 WHERE id = $1", [second.registryId, run!.id]);
+    const states = await reads.registryStates({ timeoutMs: 2_000 });
+    expect(states.map((s) => [s.state, s.registries]).sort()).toEqual([
+      ["ok", 1],
+      ["syncing", 1],
+    ]);
+    await sql.query("UPDATE registries SET active_sync_id = NULL WHERE id = $1", [second.registryId]);
+  });
+
   it("counts chart versions by state over every organisation", async () => {
     await sql.query("INSERT INTO chart_versions (chart_id, registry_id, version, state) VALUES ($1, $2, '1.0.0', 'ready'), ($1, $2, '2.0.0', 'failed')", [
       first.chartId,

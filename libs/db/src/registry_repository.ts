@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, type StoredError } from "@charthouse/errors";
 import type { KeysetSlice } from "./keyset_slice.ts";
 import { isUniqueViolation } from "./pg_errors.ts";
+import { registryStateSql } from "./registry_state_sql.ts";
 import type { SqlClient } from "./sql_client.ts";
 import type { RegistryKind } from "./stored_types.ts";
 
@@ -12,14 +13,13 @@ export interface RegistryStatusRow {
   kind: RegistryKind;
   credential_id: string | null;
   sync_interval_seconds: number;
-  state: string;
+  /** As registryStateSql derives it. */
+  state: "pending" | "syncing" | "ok" | "error" | "disabled";
   last_sync_at: Date | null;
   last_success_at: Date | null;
   next_sync_at: Date | null;
   last_outcome: "updated" | "unchanged" | "failed" | null;
   last_error: StoredError | null;
-  /** Its active sync run has started. */
-  active_started: boolean;
   charts: number;
   versions: number;
   versions_pending: number;
@@ -67,10 +67,9 @@ function registriesSql(where: string, limit: string): string {
              count(*) FILTER (WHERE state = 'failed')::int AS versions_failed
         FROM chart_versions WHERE registry_id IN (SELECT id FROM page) GROUP BY registry_id
     )
-    SELECT p.id, p.name, p.url, p.kind, p.credential_id, p.sync_interval_seconds, p.state,
+    SELECT p.id, p.name, p.url, p.kind, p.credential_id, p.sync_interval_seconds, ${registryStateSql("p", "s")} AS state,
            p.last_sync_at, p.last_success_at, p.next_sync_at, p.last_outcome, p.last_error,
            p.created_at, p.updated_at,
-           (s.started_at IS NOT NULL) AS active_started,
            coalesce(c.charts, 0) AS charts, coalesce(v.versions, 0) AS versions,
            coalesce(v.versions_pending, 0) AS versions_pending, coalesce(v.versions_failed, 0) AS versions_failed,
            coalesce(v.versions_downloaded, 0) AS versions_downloaded, coalesce(v.versions_ready, 0) AS versions_ready

@@ -38,12 +38,25 @@ describe("RegistryRepository", () => {
     );
     const first = await registries.list(orgB, { limit: 1, after: undefined });
     expect(first.map((r) => r.name)).toEqual(["b-one"]);
-    expect(first[0]).toMatchObject({ charts: 1, versions: 2, versions_ready: 1, versions_failed: 1, versions_pending: 0, active_started: false });
+    expect(first[0]).toMatchObject({ charts: 1, versions: 2, versions_ready: 1, versions_failed: 1, versions_pending: 0, state: "pending" });
     const rest = await registries.list(orgB, { limit: 10, after: { name: "b-one", id } });
     expect(rest.map((r) => r.name)).toEqual(["b-two"]);
     expect(await registries.get(orgA, id)).toBeNull();
     expect(await registries.kindOf(orgA, id)).toBeNull();
     expect(await registries.kindOf(orgB, id)).toBe("http_registry");
+  });
+
+  it("shows a registry syncing while its active run has started, disabled without an interval, else as its last sync left it", async () => {
+    const stateOf = async (id: string) => (await registries.get(orgA, id))?.state;
+    const syncing = await registries.insert(orgA, registry("state-syncing"));
+    const [run] = await sql.query<{ id: string }>("INSERT INTO sync_runs (registry_id, trigger) VALUES ($1, 'manual') RETURNING id", [syncing]);
+    await sql.query("UPDATE registries SET active_sync_id = $2, state = 'ok' WHERE id = $1", [syncing, run!.id]);
+    expect(await stateOf(syncing)).toBe("ok");
+    await sql.query("UPDATE sync_runs SET started_at = now() WHERE id = $1", [run!.id]);
+    expect(await stateOf(syncing)).toBe("syncing");
+    await sql.query("UPDATE sync_runs SET finished_at = now() WHERE id = $1", [run!.id]);
+    expect(await stateOf(syncing)).toBe("ok");
+    expect(await stateOf(await registries.insert(orgA, registry("state-disabled", 0)))).toBe("disabled");
   });
 
   it("insert() schedules the next sync one interval ahead, or never for interval 0; a taken name is a conflict", async () => {

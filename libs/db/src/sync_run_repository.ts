@@ -153,14 +153,11 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
                 lease_until = now() + make_interval(secs => $2)
           WHERE id = ANY($1::uuid[]) AND finished_at IS NULL AND (lease_until IS NULL OR lease_until < now())
          RETURNING id, registry_id, attempts
-       ), marked AS (
-         UPDATE registries SET state = 'syncing' FROM leased WHERE registries.id = leased.registry_id
-         RETURNING registries.*
        )
        SELECT leased.id AS sync_run_id, leased.attempts, m.id, m.organization_id, m.name, m.url, m.kind,
               m.etag, m.last_modified, m.content_hash,
               ${sealedCredentialColumns}
-         FROM leased JOIN marked m ON m.id = leased.registry_id
+         FROM leased JOIN registries m ON m.id = leased.registry_id
          LEFT JOIN credentials cr ON cr.id = m.credential_id`,
       [syncRunIds, LEASE_SECONDS],
     );

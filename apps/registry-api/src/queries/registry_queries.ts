@@ -39,7 +39,7 @@ function registryJson(row: RegistryStatusRow): RegistryJson {
     credential_id: row.credential_id,
     sync_interval_seconds: row.sync_interval_seconds,
     status: {
-      state: registryState(row),
+      state: row.state,
       last_sync_at: isoOrNull(row.last_sync_at),
       last_success_at: isoOrNull(row.last_success_at),
       next_sync_at: isoOrNull(row.next_sync_at),
@@ -55,12 +55,4 @@ function registryJson(row: RegistryStatusRow): RegistryJson {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
-}
-
-/** syncing while its active run has started; disabled when never synced automatically; else as stored. */
-function registryState(row: RegistryStatusRow): RegistryJson["status"]["state"] {
-  if (row.active_started) return "syncing";
-  if (row.sync_interval_seconds === 0) return "disabled";
-  if (row.state === "ok" || row.state === "error") return row.state;
-  return "pending";
 }
