@@ -58,12 +58,13 @@ const firstUuid = "00000000-0000-0000-0000-000000000000";
  * in id order to the last. Copies of the scheduler take turns: the one that gets the
  * `sync-runs:prune` lock prunes, the others answer `busy` at once. The lock's transaction does
  * nothing else, so it holds no row and no snapshot; each batch is a statement that commits alone,
- * so no lock on sync_runs is held long and no transaction grows with the backlog.
+ * so no lock on sync_runs is held long and no transaction grows with the backlog. An aborted
+ * `signal` ends the walk after the batch under way.
  */
 export async function pruneSyncRuns(
   db: SqlClient,
   retention: SyncRunRetention,
-  options: { batch?: number } = {},
+  options: { batch?: number; signal?: AbortSignal | undefined } = {},
 ): Promise<SyncRunPruning> {
   const batch = options.batch ?? 5_000;
   const done = await withTryLock(db, syncRunPruneLockKey, async () => {
@@ -79,6 +80,8 @@ export async function pruneSyncRuns(
       deleted += row?.deleted ?? 0;
       // Fewer than a batch found: the walk reached the last registry.
       if (!row || row.found < batch || row.last_registry === null) return deleted;
+      // The rest waits for the next pruning: this one is being stopped (shutdown).
+      if (options.signal?.aborted) return deleted;
       // The last registry may have more to delete: the next batch starts on it again.
       from = row.last_registry;
     }

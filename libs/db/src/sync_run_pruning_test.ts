@@ -96,6 +96,19 @@ describe("pruneSyncRuns()", () => {
     expect(await pruneSyncRuns(sql, { retentionDays: 30, keep: 2 }, { batch: 3 })).toEqual({ deleted: 0, busy: false });
   });
 
+  it("ends after the batch under way once its signal is aborted, and the next pruning goes on", async () => {
+    const fixture = await insertChartFixture(sql, "prune-stopped");
+    await insertRuns(fixture.registryId, hours(0, 9).map((h) => ({ hoursAgo: h })));
+    const stopping = new AbortController();
+    stopping.abort();
+
+    const before = await countRuns();
+    expect(await pruneSyncRuns(sql, { retentionDays: 30, keep: 1 }, { batch: 4, signal: stopping.signal })).toEqual({ deleted: 4, busy: false });
+    expect(await countRuns()).toBe(before - 4);
+    await pruneSyncRuns(sql, { retentionDays: 30, keep: 1 }, { batch: 4 });
+    expect(await agesLeft(fixture.registryId)).toEqual([0]);
+  });
+
   it("deletes nothing and answers busy while another copy holds the lock", async () => {
     const fixture = await insertChartFixture(sql, "prune-locked");
     await insertRuns(fixture.registryId, hours(0, 5).map((h) => ({ hoursAgo: h * 24 * 30 })));
