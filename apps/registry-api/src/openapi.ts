@@ -353,7 +353,21 @@ const paths: Record<string, Record<string, OperationObject>> = {
     ),
   },
   "/registries/{id}/syncs": {
-    get: op("listSyncRuns", "A registry's sync runs, newest first", "registries", { 200: { description: "A page of sync runs", content: json(ref("SyncRunPage")) }, 404: errors[404], 422: errors[422] }, { parameters: [idParam("registry"), ...pageParams] }),
+    get: op(
+      "listSyncRuns",
+      "A registry's sync runs, newest first",
+      "registries",
+      {
+        200: {
+          description:
+            "A page of sync runs: the history the scheduler keeps (every run still queued or running, the registry's newest finished run, and the finished runs requested within CHARTHOUSE_SYNC_RUN_RETENTION_DAYS that are among its newest CHARTHOUSE_SYNC_RUNS_KEPT; older ones are deleted)",
+          content: json(ref("SyncRunPage")),
+        },
+        404: errors[404],
+        422: errors[422],
+      },
+      { parameters: [idParam("registry"), ...pageParams] },
+    ),
   },
   "/credentials": {
     get: op("listCredentials", "List credentials (never their secrets)", "credentials", { 200: { description: "A page of credentials", content: json(ref("CredentialPage")) }, 422: errors[422] }, { parameters: pageParams }),

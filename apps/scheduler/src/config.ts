@@ -25,6 +25,12 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
       CHARTHOUSE_ARCHIVE_GC_GRACE_SECONDS: integerSetting(3_600, { min: 0, max: 30 * 86_400 }),
       /** Removed versions are kept this many days, then purged. */
       CHARTHOUSE_TOMBSTONE_RETENTION_DAYS: integerSetting(30, { min: 0, max: 36_500 }),
+      /** How often finished sync runs past their retention are deleted. */
+      CHARTHOUSE_SYNC_RUN_PRUNE_INTERVAL_SECONDS: integerSetting(600, { min: 1, max: 86_400 }),
+      /** A finished sync run requested longer ago than this many days is deleted (never a registry's latest). */
+      CHARTHOUSE_SYNC_RUN_RETENTION_DAYS: integerSetting(7, { min: 0, max: 36_500 }),
+      /** A finished sync run not among its registry's newest this many runs is deleted. */
+      CHARTHOUSE_SYNC_RUNS_KEPT: integerSetting(100, { min: 1, max: 1_000_000 }),
     },
     env,
   );

@@ -1,9 +1,10 @@
-import { ArchiveReferences, ChartVersionRepository, purgeVersionTombstones, SyncRunRepository } from "@charthouse/db";
+import { ArchiveReferences, ChartVersionRepository, pruneSyncRuns, purgeVersionTombstones, SyncRunRepository } from "@charthouse/db";
 import { createLogger } from "@charthouse/logging";
 import { loadServiceConfig, openConnections, runService, startHealthEndpoints, startTracing } from "@charthouse/service-runtime";
 import { loadSchedulerConfig } from "./config.ts";
 import { startSchedulerLoop } from "./handlers/scheduler_loop.ts";
 import { startStorageSweep, storageSweepMetrics } from "./handlers/archive_sweep.ts";
+import { startSyncRunPrune, syncRunPruneMetrics } from "./handlers/sync_run_prune.ts";
 import { Registry as MetricsRegistry } from "prom-client";
 
 const config = loadServiceConfig("scheduler", loadSchedulerConfig);
@@ -48,11 +49,22 @@ runService(log, async () => {
       metrics: storageSweepMetrics(metrics),
     },
   );
+  const syncRunPrune = startSyncRunPrune(
+    { prune: (retention, signal) => pruneSyncRuns(connections.db, retention, { signal }) },
+    {
+      intervalMs: config.CHARTHOUSE_SYNC_RUN_PRUNE_INTERVAL_SECONDS * 1000,
+      retentionDays: config.CHARTHOUSE_SYNC_RUN_RETENTION_DAYS,
+      keep: config.CHARTHOUSE_SYNC_RUNS_KEPT,
+      log,
+      metrics: syncRunPruneMetrics(metrics),
+    },
+  );
   const http = await startHealthEndpoints("scheduler", config, connections, { metrics });
   return {
     async stop() {
       await loop.stop();
       await storageSweep.stop();
+      await syncRunPrune.stop();
       await http.close();
       await connections.nats.drain();
       await connections.db.close();

@@ -15,6 +15,7 @@ export { OciRepositoryStateRepository, type OciRepositoryState } from "./oci_rep
 export { archiveStoreLockKey, lockBusy, withSharedLocks, withTryLock } from "./advisory_lock.ts";
 export { ArchiveReferences, type ArchiveCollection } from "./archive_references.ts";
 export { purgeVersionTombstones } from "./version_tombstones.ts";
+export { pruneSyncRuns, syncRunPruneLockKey, type SyncRunPruning, type SyncRunRetention } from "./sync_run_pruning.ts";
 export type { KeysetPosition, KeysetSlice } from "./keyset_slice.ts";
 export { OrganizationRepository, type CreatedOrganizationIds, type HashedToken, type OrganizationRow } from "./organization_repository.ts";
 export { ApiTokenRepository, type ApiTokenRow, type UsableTokenRow } from "./api_token_repository.ts";

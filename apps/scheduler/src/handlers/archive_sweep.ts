@@ -1,6 +1,7 @@
 import type { ArchiveCollection } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
 import { Counter, Gauge, type Registry } from "prom-client";
+import { startPeriodicTask, type PeriodicTask } from "./periodic_task.ts";
 
 /** The archive store as the sweep sees it (ArchiveStore of @charthouse/messaging). */
 export interface SweptArchiveStore {
@@ -115,46 +116,19 @@ export async function sweepStorage(
   return result;
 }
 
-/** A running periodic storage sweep. */
-export interface StorageSweepLoop {
-  stop(): Promise<void>;
-}
-
 /** Runs sweepStorage every `intervalMs` (the first one interval after start), logging one line per sweep. */
 export function startStorageSweep(
   store: SweptArchiveStore,
   references: SweptReferences,
   options: StorageSweepOptions & { intervalMs: number; log: Pick<Logger, "info" | "error">; metrics?: StorageSweepMetrics },
-): StorageSweepLoop {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const pause = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const running = (async () => {
-    await pause();
-    while (!stopped) {
+): PeriodicTask {
+  return startPeriodicTask(
+    async () => {
       const started = Date.now();
-      try {
-        const result = await sweepStorage(store, references, options);
-        options.metrics?.record(result);
-        options.log.info({ ...result, ms: Date.now() - started }, "Storage sweep done");
-      } catch (err) {
-        options.log.error({ err }, "Storage sweep failed; trying again next interval");
-      }
-      if (!stopped) await pause();
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      wake?.();
-      await running;
+      const result = await sweepStorage(store, references, options);
+      options.metrics?.record(result);
+      options.log.info({ ...result, ms: Date.now() - started }, "Storage sweep done");
     },
-  };
+    { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, "Storage sweep failed; trying again next interval") },
+  );
 }
