@@ -275,6 +275,7 @@ export class ChartVersionRepository implements VersionStore {
          LEFT JOIN credentials cr ON cr.id = r.credential_id
         WHERE v.id = $1`,
       [versionId],
+      { prepareAs: "chart_versions.work" },
     );
     const row = rows[0];
     if (!row) return null;
@@ -302,6 +303,7 @@ export class ChartVersionRepository implements VersionStore {
     const rows: unknown[] = await this.#db.query(`UPDATE chart_versions SET state = 'downloaded', archive_sha256 = $2, size = $3, error = NULL, updated_at = now()
         WHERE id = $1 AND state IN ('discovered', 'failed') RETURNING id`,
       [versionId, archiveSha256, size],
+      { prepareAs: "chart_versions.markDownloaded" },
     );
     return rows.length > 0;
   }

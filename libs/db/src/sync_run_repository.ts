@@ -160,6 +160,7 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
          FROM leased JOIN registries m ON m.id = leased.registry_id
          LEFT JOIN credentials cr ON cr.id = m.credential_id`,
       [syncRunIds, LEASE_SECONDS],
+      { prepareAs: "sync_runs.leaseMany" },
     );
     const byId = new Map(rows.map((row) => [row.sync_run_id, row]));
     return syncRunIds.map((id) => {
@@ -216,6 +217,7 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
         column((r) => r.contentHash),
         column((r) => (r.notes === undefined || r.notes.length === 0 ? null : JSON.stringify(r.notes))),
       ],
+      { prepareAs: "sync_runs.finishMany" },
     );
     return items.map(() => undefined);
   }

@@ -59,6 +59,7 @@ export class VersionReadyWrites {
         metadata.valuesSchema === null ? null : JSON.stringify(metadata.valuesSchema),
         metadata.valuesSchemaError,
       ],
+      { prepareAs: "version_ready_writes.markReady" },
     );
     const first = rows[0];
     if (first === undefined) return null;

@@ -19,7 +19,9 @@ export function advisoryArchiveLocks(db: SqlClient): ArchiveLocks {
   return {
     downloadOnce: (registryId, digest, work) =>
       db.transaction(async (tx) => {
-        const [row] = await tx.query<{ locked: boolean }>(tryDownloadLockStatement, [`archive:${registryId}:${digest}`, archiveStoreLockKey(digest)]);
+        const [row] = await tx.query<{ locked: boolean }>(tryDownloadLockStatement, [`archive:${registryId}:${digest}`, archiveStoreLockKey(digest)], {
+          prepareAs: "archive_locks.tryDownload",
+        });
         return row?.locked === true ? await work() : lockBusy;
       }),
     keepStored: (sha256, work) => withSharedLocks(db, [archiveStoreLockKey(sha256)], work),
