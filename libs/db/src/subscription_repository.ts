@@ -102,6 +102,8 @@ export class SubscriptionRepository {
       `SELECT ${publicColumns} FROM subscriptions
         WHERE organization_id = $1 AND (registry_id IS NULL OR registry_id = $2) AND $3 = ANY(events) AND created_at <= $4`,
       [organizationId, event.registryId, event.type, event.at],
+      // Asked for every event the notifier reads, mostly answering none: planned once per connection.
+      { prepareAs: "subscriptions.candidates" },
     );
   }
 }
