@@ -5,7 +5,7 @@
  * INDEXES distinct index.yaml files served by one nginx (ETag / Last-Modified on). After the first
  * syncs (and their downloads) settle, a window measures the unchanged syncs finished per second,
  * how many were 304s, the registries left overdue, and the CPU seconds per sync of the scheduler,
- * the index-fetcher copies, the notifier and registry-api (both read every sync's events),
+ * the index-fetcher copies, the notifier and registry-api (both read every announced sync's events),
  * nats-server and Postgres (this database's backends, and every `postgres` process of the shared
  * server). Steps grow the same fleet (1,000, 3,000, 10,000) until
  * one falls behind, first with one index-fetcher, then on a new stack with two. FLEET_STEPS,
@@ -54,7 +54,7 @@ async function processGroups(charthouse: CharthouseUnderTest, db: pg.Client): Pr
   return new Map([
     ["scheduler", pidsOf("scheduler")],
     ["index-fetcher", pidsOf("index-fetcher")],
-    // Every sync's started and finished events reach these two as well.
+    // An announced sync's events reach these two as well (a quiet 304 sends none).
     ["notifier", pidsOf("notifier")],
     ["registry-api", pidsOf("registry-api")],
     ["nats-server", await pidsMatching((argv) => argv[0]!.endsWith("nats-server") && argv.includes(natsPort))],
