@@ -4,6 +4,7 @@ import { registryAccess } from "@charthouse/service-runtime/registry-access";
 import { httpIndexSource } from "./adapters/http_index_source.ts";
 import { loadIndexFetcherConfig } from "./config.ts";
 import { indexFetchMetrics } from "./handlers/index_fetch_metrics.ts";
+import { Slots } from "./handlers/slots.ts";
 import { syncHttpRegistryHandler } from "./handlers/sync_http_registry.ts";
 
 const config = loadServiceConfig("index-fetcher", loadIndexFetcherConfig);
@@ -20,7 +21,11 @@ await runWorker("index-fetcher", config, ({ log, metrics }) => {
         publisher,
         index: httpIndexSource(access, { maxIndexBytes: config.CHARTHOUSE_MAX_INDEX_BYTES }),
         limits: { maxIndexVersions: config.CHARTHOUSE_MAX_INDEX_VERSIONS },
+        fullSyncs: new Slots(config.CHARTHOUSE_FULL_SYNC_CONCURRENCY),
       }),
+    // Leases and finishes of the syncs in flight are batched into a statement at a time; the
+    // connections go to the full syncs' writes, so they, not CHARTHOUSE_CONCURRENCY, size the pool.
+    poolSize: config.CHARTHOUSE_FULL_SYNC_CONCURRENCY + 8,
     close: () => access.close(),
   };
 });

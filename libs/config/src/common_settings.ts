@@ -1,14 +1,17 @@
 import { booleanSetting, choiceSetting, integerSetting, optionalUrlSetting, secretKeyListSetting, urlSetting } from "./env_schema.ts";
 
-/** Settings every service reads: where Postgres and NATS are, logging, and its own HTTP port. */
-export function commonSettings(defaultPort: number) {
+/**
+ * Settings every service reads: where Postgres and NATS are, logging, and its own HTTP port.
+ * `defaultConcurrency` is the service's own default of CHARTHOUSE_CONCURRENCY (8 unless it says).
+ */
+export function commonSettings(defaultPort: number, defaultConcurrency = 8) {
   return {
     DATABASE_URL: urlSetting("postgres://postgres@127.0.0.1:5432/charthouse", ["postgres:", "postgresql:"]),
     NATS_URL: urlSetting("nats://127.0.0.1:4222", ["nats:", "tls:"]),
     LOG_LEVEL: choiceSetting("info", ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const),
     PORT: integerSetting(defaultPort, { min: 0, max: 65535 }),
     /** How many messages one copy of a service works on at once. */
-    CHARTHOUSE_CONCURRENCY: integerSetting(8, { min: 1, max: 256 }),
+    CHARTHOUSE_CONCURRENCY: integerSetting(defaultConcurrency, { min: 1, max: 256 }),
     /**
      * How long a message that keeps failing for a passing reason is retried (counted from when it
      * was first published) before its object is marked failed and it goes to the dead-letter stream.

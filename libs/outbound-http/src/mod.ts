@@ -2,7 +2,7 @@
  * Every request Charthouse sends to a registry: size-, time- and destination-limited, with
  * credentials kept to their origin, errors mapped in one place, and per-host circuit breakers.
  */
-export { registryRequest, type RegistryResponse } from "./registry_request.ts";
+export { registryRequest, type RegistryBodyRequestOptions, type RegistryResponse } from "./registry_request.ts";
 export {
   registryStream,
   type RegistryRequestOptions,

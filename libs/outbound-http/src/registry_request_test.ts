@@ -111,6 +111,39 @@ describe("registryRequest() bodies", () => {
   });
 });
 
+describe("registryRequest() beforeBody", () => {
+  const large = Buffer.alloc(4 * 1024 * 1024, "a");
+
+  it("reads the body only once beforeBody has settled, however much longer than the idle timeout it waits", async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(req.url === "/same" ? 304 : 200);
+      res.end(req.url === "/same" ? undefined : large);
+    });
+    const calls: string[] = [];
+    const beforeBody = async (): Promise<void> => {
+      calls.push("before");
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    };
+    const response = await registryRequest(`${server.origin}/index.yaml`, { ...base, maxBytes: 8 * 1024 * 1024, bodyTimeoutMs: 200, beforeBody });
+    expect(Buffer.from(response.body ?? []).equals(large)).toBe(true);
+    expect(calls).toEqual(["before"]);
+
+    const notModified = await registryRequest(`${server.origin}/same`, { ...base, beforeBody });
+    expect(notModified).toMatchObject({ status: 304, body: null });
+    expect(calls).toEqual(["before"]);
+  });
+
+  it("cancels the request and passes the error on when beforeBody throws", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200);
+      res.end(large);
+    });
+    const refused = new Error("no room");
+    const request = registryRequest(`${server.origin}/index.yaml`, { ...base, maxBytes: 8 * 1024 * 1024, beforeBody: () => Promise.reject(refused) });
+    await expect(request).rejects.toBe(refused);
+  });
+});
+
 describe("registryRequest() timeouts", () => {
   it("maps a server that never answers to timeout within the limit", async () => {
     const server = await serve(() => {});

@@ -19,6 +19,8 @@ export interface FetchIndexOptions {
   /** Total time of the request, body included (CHARTHOUSE_READ_DEADLINE_MS); default 300 000. */
   deadlineMs?: number | undefined;
   blockPrivateNetworks: boolean;
+  /** Awaited before the body of a changed index is read (never for a 304): see registryRequest. */
+  beforeBody?: () => Promise<void>;
 }
 
 /** A fetched index: unchanged (304), or its body with the new validators. */
@@ -44,6 +46,7 @@ export async function fetchIndex(indexUrl: URL, options: FetchIndexOptions): Pro
     blockPrivateNetworks: options.blockPrivateNetworks,
     decompress: true,
     acceptStatuses: [200, 304],
+    ...(options.beforeBody === undefined ? {} : { beforeBody: options.beforeBody }),
     ...(options.auth === undefined ? {} : { auth: options.auth, authOrigin: options.repositoryUrl }),
   });
   if (response.status === 304) return { changed: false, status: 304 };

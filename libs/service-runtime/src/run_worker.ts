@@ -12,6 +12,8 @@ export interface WorkerSetup<S extends z.ZodType> {
   createHandler(connections: ServiceConnections): MessageHandler<S>;
   /** Closes what the setup opened (registry access), once the consumer has drained. */
   close?(): Promise<void>;
+  /** Postgres connections at most, when the messages worked on at once are not what needs them (default CHARTHOUSE_CONCURRENCY + 4). */
+  poolSize?: number;
   /** Work the service runs beside its consumer (the notifier's deliveries), stopped before the connections close. */
   startBackground?(connections: ServiceConnections): StartedService;
 }
@@ -39,6 +41,7 @@ export async function runWorker<S extends z.ZodType>(
       durable: service,
       metrics,
       createHandler: (connections) => worker.createHandler(connections),
+      ...(worker.poolSize === undefined ? {} : { poolSize: worker.poolSize }),
       ...(worker.startBackground === undefined ? {} : { startBackground: (connections: ServiceConnections) => worker.startBackground!(connections) }),
     });
     return {

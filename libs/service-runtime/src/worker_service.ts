@@ -51,12 +51,12 @@ export async function openConnections(
   service: string,
   settings: WorkerSettings,
   log: Logger,
-  options: { db?: SqlClient } = {},
+  options: { db?: SqlClient; poolSize?: number } = {},
 ): Promise<ServiceConnections> {
   let db = options.db;
   if (db === undefined) {
     await waitForSchema(settings.DATABASE_URL, { onWait: () => log.info("Waiting for registry-api to migrate the database") });
-    db = createSqlClient(settings.DATABASE_URL, { poolSize: settings.CHARTHOUSE_CONCURRENCY + 4 });
+    db = createSqlClient(settings.DATABASE_URL, { poolSize: options.poolSize ?? settings.CHARTHOUSE_CONCURRENCY + 4 });
   }
   const nats = await connectNats(settings.NATS_URL, service);
   const jsm = await nats.jetstreamManager();
@@ -101,6 +101,8 @@ export async function startWorkerService<S extends z.ZodType>(options: {
   log: Logger;
   durable: string;
   ackWaitMs?: number;
+  /** Postgres connections at most (default CHARTHOUSE_CONCURRENCY + 4). */
+  poolSize?: number;
   /** The /metrics registry, when the caller registers metrics before the service starts (breakers). */
   metrics?: MetricsRegistry;
   /** Builds the handler; its domain metrics go in `metrics`, the service's /metrics registry. */
@@ -108,7 +110,7 @@ export async function startWorkerService<S extends z.ZodType>(options: {
   /** Work beside the consumer, started once it runs and stopped after it drains, before the connections close. */
   startBackground?: (connections: ServiceConnections) => StartedService;
 }): Promise<StartedService> {
-  const connections = await openConnections(options.service, options.settings, options.log);
+  const connections = await openConnections(options.service, options.settings, options.log, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
   const metrics = options.metrics ?? new MetricsRegistry();
   const handler = options.createHandler(connections, metrics);
   const jsm = await connections.nats.jetstreamManager();

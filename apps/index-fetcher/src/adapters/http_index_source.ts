@@ -9,7 +9,7 @@ import type { IndexSource } from "../handlers/index_source.ts";
  */
 export function httpIndexSource(access: RegistryAccess, limits: { maxIndexBytes: number }): IndexSource {
   return {
-    async fetch(registry) {
+    async fetch(registry, options = {}) {
       const indexUrl = indexUrlOf(registry.url);
       const auth = await access.authorize(registry.credential, registry.url);
       return await access.breakers.run(indexUrl.origin, () =>
@@ -19,6 +19,7 @@ export function httpIndexSource(access: RegistryAccess, limits: { maxIndexBytes:
           repositoryUrl: registry.url,
           maxBytes: limits.maxIndexBytes,
           ...access.request,
+          ...(options.beforeBody === undefined ? {} : { beforeBody: options.beforeBody }),
         }),
       );
     },

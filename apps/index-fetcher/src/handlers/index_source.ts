@@ -7,6 +7,9 @@ export type IndexedRegistry = LeasedSync<SealedCredential>["registry"];
 
 /** Where a sync reads a registry's index.yaml from (the network in services, memory in tests). */
 export interface IndexSource {
-  /** A conditional request of the registry's index: unchanged (304), or its body with new validators. */
-  fetch(registry: IndexedRegistry): Promise<FetchedIndex>;
+  /**
+   * A conditional request of the registry's index: unchanged (304), or its body with new
+   * validators. `beforeBody` is awaited before a changed index's body is read.
+   */
+  fetch(registry: IndexedRegistry, options?: { beforeBody?: () => Promise<void> }): Promise<FetchedIndex>;
 }

@@ -15,13 +15,14 @@ import { syncRequestedHttp, type MessagePublisher, type SyncRequested } from "@c
 import type { SealedCredential } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
 import type { DeliveryContext, MessageHandler } from "@charthouse/messaging";
-import { indexContentHash, parseIndex } from "@charthouse/registry-http";
+import { indexContentHash, parseIndex, type FetchedIndex } from "@charthouse/registry-http";
 import { recordSync } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
 import { indexSnapshot } from "./index_snapshot.ts";
 import type { IndexSource } from "./index_source.ts";
 import { PhaseTimer } from "./phase_timer.ts";
+import type { Slots } from "./slots.ts";
 
 /** The versions an HTTP sync reads and writes: the stored ones to diff against, and the writes of the diff. */
 export interface HttpSyncVersions extends VersionStore {
@@ -37,6 +38,8 @@ export interface SyncHttpRegistryDependencies {
   /** Where index.yaml is read from. */
   index: IndexSource;
   limits: { maxIndexVersions: number };
+  /** Changed indexes read, parsed and written at once (CHARTHOUSE_FULL_SYNC_CONCURRENCY); a 304 never takes one. */
+  fullSyncs: Slots;
   /** Syncs by outcome, index bytes and 304s (/metrics); none in tests that do not look. */
   metrics?: IndexFetchRecorder;
 }
@@ -45,7 +48,8 @@ export interface SyncHttpRegistryDependencies {
  * Syncs one HTTP chart repository: a conditional GET of index.yaml (a 304 ends it), a content
  * hash for servers without validators (an equal hash ends it), else a parse and a diff against the
  * stored versions, written in a few batched statements, and a download request per version that
- * still needs its archive. Validators are stored last, so a crash before the end is redone.
+ * still needs its archive. Validators are stored last, so a crash before the end is redone. A
+ * changed index waits for one of `fullSyncs` before its body is read and holds it to the end.
  */
 export function syncHttpRegistryHandler(deps: SyncHttpRegistryDependencies): MessageHandler<z.ZodType<SyncRequested>> {
   return leasedSyncHandler(deps, {
@@ -61,11 +65,29 @@ async function syncIndex(
   started: StartedSync<SealedCredential>,
   context: DeliveryContext,
 ): Promise<SyncResult["outcome"]> {
+  const phases = new PhaseTimer();
+  let release: (() => void) | undefined;
+  const beforeBody = async (): Promise<void> => {
+    release = await deps.fullSyncs.take();
+  };
+  try {
+    const fetched = await deps.index.fetch(started.leased.registry, { beforeBody });
+    return await applyFetchedIndex(deps, started, context, phases, fetched);
+  } finally {
+    release?.();
+  }
+}
+
+/** The rest of a sync once the index request has answered: a 304, an unchanged body, or a changed index. */
+async function applyFetchedIndex(
+  deps: SyncHttpRegistryDependencies,
+  started: StartedSync<SealedCredential>,
+  context: DeliveryContext,
+  phases: PhaseTimer,
+  fetched: FetchedIndex,
+): Promise<SyncResult["outcome"]> {
   const { leased, log } = started;
   const registry = leased.registry;
-
-  const phases = new PhaseTimer();
-  const fetched = await deps.index.fetch(registry);
 
   const unchanged = (result: Partial<SyncResult>): SyncResult => ({
     outcome: "unchanged",

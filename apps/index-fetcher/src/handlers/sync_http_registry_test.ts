@@ -12,6 +12,7 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
 import type { IndexedRegistry, IndexSource } from "./index_source.ts";
+import { Slots } from "./slots.ts";
 import { syncHttpRegistryHandler, type HttpSyncVersions } from "./sync_http_registry.ts";
 
 const digest = (n: number): string => String(n).padStart(64, "0");
@@ -136,7 +137,7 @@ function delivery(): { context: DeliveryContext; logs: Record<string, unknown>[]
 }
 
 /** A handler over in-memory stores and a fixed index answer. */
-function setUp(answer: FetchedIndex, options: { registry?: IndexedRegistry; stored?: StoredVersion[] } = {}) {
+function setUp(answer: FetchedIndex, options: { registry?: IndexedRegistry; stored?: StoredVersion[]; fullSyncs?: Slots } = {}) {
   const registry = options.registry ?? leasedRegistry();
   const payload: SyncRequested = { registryId: registry.id, syncRunId: randomUUID(), trigger: "schedule", requestedAt: new Date().toISOString() };
   const syncRuns = new MemorySyncRuns(registry, payload.syncRunId);
@@ -145,13 +146,16 @@ function setUp(answer: FetchedIndex, options: { registry?: IndexedRegistry; stor
   const metrics = new RecordingMetrics();
   const requested: IndexedRegistry[] = [];
   const index: IndexSource = {
-    fetch(r) {
+    async fetch(r, fetchOptions) {
       requested.push(r);
-      return Promise.resolve(answer);
+      // As the HTTP source does: a changed index waits before its body is read.
+      if (answer.changed) await fetchOptions?.beforeBody?.();
+      return answer;
     },
   };
-  const handler = syncHttpRegistryHandler({ syncRuns, versions, publisher, index, limits: { maxIndexVersions: 1000 }, metrics });
-  return { handler, payload, registry, syncRuns, versions, publisher, metrics, requested, ...delivery() };
+  const fullSyncs = options.fullSyncs ?? new Slots(8);
+  const handler = syncHttpRegistryHandler({ syncRuns, versions, publisher, index, limits: { maxIndexVersions: 1000 }, metrics, fullSyncs });
+  return { handler, payload, registry, syncRuns, versions, publisher, metrics, requested, fullSyncs, ...delivery() };
 }
 
 function changed(yaml: string, validators: { etag?: string } = {}): FetchedIndex & { changed: true } {
@@ -229,6 +233,28 @@ describe("syncHttpRegistryHandler()", () => {
     expect(t.versions.slices).toEqual([]);
     expect(t.metrics.events).toEqual([`fetched ${answer.body.byteLength}`, "sync unchanged"]);
     expect(t.logs.map((l) => l["msg"])).toEqual(["Index content unchanged (same content hash)"]);
+  });
+
+  it("reads a changed index only in a full-sync slot, held to the sync's end, while a 304 never waits for one", async () => {
+    const fullSyncs = new Slots(1);
+    const busy = await fullSyncs.take();
+
+    const notModified = setUp({ changed: false, status: 304 }, { fullSyncs });
+    await notModified.handler.handle(notModified.payload, notModified.context);
+    expect(notModified.syncRuns.finished).toHaveLength(1);
+
+    const t = setUp(changed(twoVersions), { fullSyncs });
+    const handled = t.handler.handle(t.payload, t.context);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fullSyncs.waiting).toBe(1);
+    expect(t.syncRuns.finished).toEqual([]);
+
+    busy();
+    await handled;
+    expect(t.syncRuns.finished).toEqual([expect.objectContaining({ outcome: "updated" })]);
+    // Given back at the end: the next changed index takes it at once.
+    (await fullSyncs.take())();
+    expect(fullSyncs.waiting).toBe(0);
   });
 
   it("fails an index without a usable version as invalid_index instead of tombstoning the catalogue", async () => {

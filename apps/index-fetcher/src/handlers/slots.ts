@@ -1,0 +1,32 @@
+/**
+ * At most `size` holders at once; the others wait in the order they asked. Bounds the part of a
+ * service's work that holds a lot of memory when the rest of it runs many at a time.
+ */
+export class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  /** Callers waiting for a slot now. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** Waits for a slot; the function returned gives it back (calling it again does nothing). */
+  async take(): Promise<() => void> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      // The slot passes straight to the next waiter; otherwise it is freed.
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    };
+  }
+}
