@@ -19,7 +19,7 @@ import { indexContentHash, parseIndex, type FetchedIndex } from "@charthouse/reg
 import { recordSync } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
-import { indexSnapshot } from "./index_snapshot.ts";
+import { indexSnapshot, type IndexSnapshot } from "./index_snapshot.ts";
 import type { IndexSource } from "./index_source.ts";
 import { PhaseTimer } from "./phase_timer.ts";
 import type { Slots } from "./slots.ts";
@@ -88,10 +88,11 @@ async function applyFetchedIndex(
 ): Promise<SyncResult["outcome"]> {
   const { leased, log } = started;
   const registry = leased.registry;
+  const { status } = fetched;
 
   const unchanged = (result: Partial<SyncResult>): SyncResult => ({
     outcome: "unchanged",
-    httpStatus: fetched.status,
+    httpStatus: status,
     bytes: 0,
     chartsSeen: null,
     versionsAdded: 0,
@@ -110,22 +111,25 @@ async function applyFetchedIndex(
     log.debug("Index not modified (304)");
     return "unchanged";
   }
-  deps.metrics?.indexFetched(fetched.body.byteLength);
+  const bytes = fetched.body.byteLength;
+  deps.metrics?.indexFetched(bytes);
   const contentHash = indexContentHash(fetched.body);
   const validators = { etag: fetched.validators.etag, lastModified: fetched.validators.lastModified, contentHash };
   if (contentHash === registry.contentHash) {
-    await finishSync(deps, started, unchanged({ bytes: fetched.body.byteLength, ...validators }));
+    await finishSync(deps, started, unchanged({ bytes, ...validators }));
     log.info("Index content unchanged (same content hash)");
     return "unchanged";
   }
 
   phases.mark("fetch");
   await started.start.announce();
-  const applied = await applyIndex(deps, leased, fetched.body, fetched.url, context, phases);
+  const snapshot = takeSnapshot(deps, registry.name, fetched);
+  phases.mark("parse");
+  const applied = await applyIndex(deps, leased, snapshot, context, phases);
   await finishSync(deps, started, {
     outcome: applied.changed ? "updated" : "unchanged",
-    httpStatus: fetched.status,
-    bytes: fetched.body.byteLength,
+    httpStatus: status,
+    bytes,
     chartsSeen: applied.charts,
     versionsAdded: applied.added,
     versionsRemoved: applied.removed,
@@ -133,6 +137,27 @@ async function applyFetchedIndex(
   });
   log.info({ ...applied, phasesMs: phases.durations() }, "Index synced");
   return applied.changed ? "updated" : "unchanged";
+}
+
+/**
+ * Parses a changed index into the rows Charthouse stores, then lets go of its body: a 20 MB
+ * index.yaml is not held in memory while its versions are written (the rows are a fraction of it).
+ */
+function takeSnapshot(
+  deps: SyncHttpRegistryDependencies,
+  registryName: string,
+  fetched: Extract<FetchedIndex, { changed: true }>,
+): IndexSnapshot {
+  const parsed = parseIndex(fetched.body, { maxVersions: deps.limits.maxIndexVersions, source: registryName });
+  fetched.body = new Uint8Array();
+  const snapshot = indexSnapshot(parsed, fetched.url);
+  // An index without a single usable version is a misconfigured server (api.md: "no charts"),
+  // not a reason to tombstone the whole catalogue.
+  if (snapshot.versions.length === 0) {
+    const why = snapshot.problems.length > 0 ? `: ${snapshot.problems.slice(0, 3).join("; ")}` : "";
+    throw new InputError(`index.yaml of "${registryName}" lists no chart versions${why}`, { code: "invalid_index" });
+  }
+  return snapshot;
 }
 
 /** What applying an index changed, for the sync run and its log line. */
@@ -148,28 +173,17 @@ interface AppliedIndex {
 }
 
 /**
- * Parses the index, diffs it against the stored versions, writes the diff in slices and queues a
+ * Diffs an index's rows against the stored versions, writes the diff in slices and queues a
  * download per version that needs its archive, the queue publishing while the next slice is written.
  */
 async function applyIndex(
   deps: SyncHttpRegistryDependencies,
   leased: LeasedSync<SealedCredential>,
-  body: Uint8Array,
-  indexUrl: string,
+  snapshot: IndexSnapshot,
   context: DeliveryContext,
   phases: PhaseTimer,
 ): Promise<AppliedIndex> {
   const registry = leased.registry;
-  const parsed = parseIndex(body, { maxVersions: deps.limits.maxIndexVersions, source: registry.name });
-  const snapshot = indexSnapshot(parsed, indexUrl);
-  // An index without a single usable version is a misconfigured server (api.md: "no charts"),
-  // not a reason to tombstone the whole catalogue.
-  if (snapshot.versions.length === 0) {
-    const why = snapshot.problems.length > 0 ? `: ${snapshot.problems.slice(0, 3).join("; ")}` : "";
-    throw new InputError(`index.yaml of "${registry.name}" lists no chart versions${why}`, { code: "invalid_index" });
-  }
-  phases.mark("parse");
-
   const stored = await deps.versions.storedVersions(registry.id);
   const changes = diffVersions(snapshot.charts, snapshot.versions, stored);
   phases.mark("diff");

@@ -148,9 +148,10 @@ function setUp(answer: FetchedIndex, options: { registry?: IndexedRegistry; stor
   const index: IndexSource = {
     async fetch(r, fetchOptions) {
       requested.push(r);
-      // As the HTTP source does: a changed index waits before its body is read.
+      // As the HTTP source does: a changed index waits before its body is read, and each request
+      // answers with a new object (the handler lets go of a body once it is parsed).
       if (answer.changed) await fetchOptions?.beforeBody?.();
-      return answer;
+      return { ...answer };
     },
   };
   const fullSyncs = options.fullSyncs ?? new Slots(8);
