@@ -43,5 +43,6 @@ COPY --from=build /app/apps ./apps
 USER 1000:1000
 # node is PID 1 and drains on SIGTERM (libs/service-runtime), well within compose's 10 s grace.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--enable-source-maps"]
+# The heap settings every service runs with (heapFlags, libs/stack/src/services.ts).
+ENTRYPOINT ["node", "--enable-source-maps", "--initial-old-space-size=16", "--heap-growing-percent=25"]
 CMD ["apps/registry-api/dist/main.js"]

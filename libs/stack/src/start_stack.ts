@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { serviceBundle } from "./build_services.ts";
 import type { RestartPolicy } from "./restart_backoff.ts";
-import { services, type ServiceName } from "./services.ts";
+import { heapFlags, services, type ServiceName } from "./services.ts";
 import { superviseProcess, type SupervisedProcess, type SupervisorEvent } from "./supervised_process.ts";
 
 /** The root of the workspace (libs/stack/src -> ../../..). */
@@ -76,7 +76,8 @@ export function startStack(options: StackOptions): Stack {
         restart: options.restart ?? false,
         onEvent: (event) => onEvent({ ...event, service: service.name, copy }),
         spawn: () => {
-          const child = spawn(process.execPath, ["--enable-source-maps", ...(options.nodeArgs ?? []), serviceBundle(workspaceRoot, service.name)], {
+          const nodeFlags = ["--enable-source-maps", ...heapFlags, ...service.nodeFlags, ...(options.nodeArgs ?? [])];
+          const child = spawn(process.execPath, [...nodeFlags, serviceBundle(workspaceRoot, service.name)], {
             cwd: workspaceRoot,
             env,
             stdio: options.output ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"],
