@@ -140,8 +140,9 @@ async function applyFetchedIndex(
 }
 
 /**
- * Parses a changed index into the rows Charthouse stores, then lets go of its body: a 20 MB
- * index.yaml is not held in memory while its versions are written (the rows are a fraction of it).
+ * Parses a changed index into the rows Charthouse stores, then lets go of its body, so a 20 MB
+ * index.yaml is not held in memory while its versions are written. The body is replaced rather
+ * than left to go out of scope: the awaiting callers' frames would keep it alive to the sync's end.
  */
 function takeSnapshot(
   deps: SyncHttpRegistryDependencies,
