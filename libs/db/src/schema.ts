@@ -9,6 +9,7 @@ import { HelmIndexes1766200000000 } from "./migrations/1766200000000_helm_indexe
 import { Receivers1766400000000 } from "./migrations/1766400000000_receivers.ts";
 import { WebhookSubscriptions1766500000000 } from "./migrations/1766500000000_webhook_subscriptions.ts";
 import { ChartSearchTrigrams1766600000000 } from "./migrations/1766600000000_chart_search_trigrams.ts";
+import { ChartSearchPendingList1766700000000 } from "./migrations/1766700000000_chart_search_pending_list.ts";
 import { isDatabaseUnavailable } from "./pg_errors.ts";
 
 /** Every migration, oldest first. Schema changes are migrations only: never `synchronize`. */
@@ -22,6 +23,7 @@ export const migrations = [
   Receivers1766400000000,
   WebhookSubscriptions1766500000000,
   ChartSearchTrigrams1766600000000,
+  ChartSearchPendingList1766700000000,
 ];
 
 // A fixed key for pg_advisory_lock: copies of services that start together migrate one at a time.
