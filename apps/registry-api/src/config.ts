@@ -1,4 +1,4 @@
-import { booleanSetting, commonSettings, loadConfig, optionalString, secretKeyListSetting } from "@charthouse/config";
+import { booleanSetting, commonSettings, integerSetting, loadConfig, optionalString, secretKeyListSetting } from "@charthouse/config";
 import { z } from "zod";
 
 /** CHARTHOUSE_SECRET_KEY: unset, or base64 of exactly 32 bytes (AES-256). */
@@ -20,6 +20,8 @@ const registryApiSettings = {
   CHARTHOUSE_PREVIOUS_SECRET_KEYS: secretKeyListSetting(),
   /** Refuse webhook targets on private networks too (link-local and metadata are always refused). */
   CHARTHOUSE_BLOCK_PRIVATE_NETWORKS: booleanSetting(false),
+  /** Postgres connections the API's requests share (queries past it wait in the process). */
+  CHARTHOUSE_DB_POOL_SIZE: integerSetting(20, { min: 1, max: 200 }),
 };
 
 /** The validated configuration of registry-api. */

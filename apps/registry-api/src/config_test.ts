@@ -8,6 +8,12 @@ describe("loadRegistryApiConfig()", () => {
     expect(config.PORT).toBe(8080);
     expect(config.CHARTHOUSE_BOOTSTRAP_TOKEN).toBeUndefined();
     expect(config.CHARTHOUSE_SECRET_KEY).toBeUndefined();
+    expect(config.CHARTHOUSE_DB_POOL_SIZE).toBe(20);
+  });
+
+  it("takes a Postgres pool size from 1 to 200", () => {
+    expect(loadRegistryApiConfig({ CHARTHOUSE_DB_POOL_SIZE: "6" }).CHARTHOUSE_DB_POOL_SIZE).toBe(6);
+    expect(() => loadRegistryApiConfig({ CHARTHOUSE_DB_POOL_SIZE: "0" })).toThrow(InputError);
   });
 
   it("accepts a 32-byte base64 key and reports every bad setting together", () => {

@@ -20,7 +20,7 @@ runService(log, async () => {
   // Postgres, migrated first (this service applies the migrations; the workers wait for them),
   // NATS with every stream, the publisher and the archive store.
   await ensureSchema(config.DATABASE_URL);
-  const sql = createSqlClient(config.DATABASE_URL, { poolSize: 20 });
+  const sql = createSqlClient(config.DATABASE_URL, { poolSize: config.CHARTHOUSE_DB_POOL_SIZE });
   const connections = await openConnections("registry-api", config, log, { db: sql });
   const db = createApiRepositories(sql);
   await bootstrapDefaultOrganization(db, config.CHARTHOUSE_BOOTSTRAP_TOKEN);
