@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe("the API while Postgres refuses connections", () => {
-  it("answers 503 problem+json with code unavailable, not a 500", async () => {
+  it("answers 503 problem+json with code unavailable and a Retry-After, not a 500", async () => {
     const requests = [
       fetch(`${base}/api/v1/registries`, { headers: { authorization: "Bearer cht_any" } }),
       fetch(`${base}/helm/charts/index.yaml`, { headers: { authorization: `Basic ${Buffer.from("x:cht_any").toString("base64")}` } }),
@@ -44,6 +44,7 @@ describe("the API while Postgres refuses connections", () => {
     for (const res of await Promise.all(requests)) {
       expect(res.status, res.url).toBe(503);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(res.headers.get("retry-after"), res.url).toBe("5");
       expect(await res.json()).toMatchObject({ status: 503, code: "unavailable", detail: "Postgres is unavailable" });
     }
   });

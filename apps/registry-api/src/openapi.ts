@@ -465,7 +465,7 @@ export const openApiDocument = {
     description:
       "Registries, credentials and the Helm charts Charthouse keeps in sync. Errors are RFC 9457 problem documents. " +
       "Any operation answers 503 (code unavailable) while a dependency it needs cannot serve it: Postgres unreachable or " +
-      "refusing connections (too many connections, starting up, shutting down), NATS unreachable; retry later.",
+      "refusing connections (too many connections, starting up, shutting down), NATS unreachable; retry after the seconds its Retry-After header gives.",
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }],

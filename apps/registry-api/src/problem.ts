@@ -71,10 +71,18 @@ export interface ProblemOptions {
   challenge?: string;
 }
 
+/**
+ * Seconds a client is asked to wait before retrying a 503: a dependency that went away (Postgres
+ * restarting, NATS reconnecting) is mostly back within a few seconds. A route that knows better
+ * (the event stream cap) sets its own.
+ */
+export const unavailableRetryAfterSeconds = 5;
+
 /** Sends an error as a problem document. */
 export function sendProblem(res: Response, err: unknown, options: ProblemOptions = {}): void {
   const problem = toProblem(err);
   if (problem.status === 401) res.set("WWW-Authenticate", options.challenge ?? 'Bearer realm="charthouse"');
+  if (problem.status === 503 && !res.get("Retry-After")) res.set("Retry-After", String(unavailableRetryAfterSeconds));
   res.status(problem.status).type(problemMediaType).send(JSON.stringify(problem));
 }
 
