@@ -1,10 +1,9 @@
 import { ChartVersionRepository, SyncRunRepository } from "@charthouse/db";
-import { loadServiceConfig, runWorker } from "@charthouse/service-runtime";
+import { loadServiceConfig, runWorker, Slots } from "@charthouse/service-runtime";
 import { registryAccess } from "@charthouse/service-runtime/registry-access";
 import { httpIndexSource } from "./adapters/http_index_source.ts";
 import { loadIndexFetcherConfig } from "./config.ts";
 import { indexFetchMetrics } from "./handlers/index_fetch_metrics.ts";
-import { Slots } from "./handlers/slots.ts";
 import { syncHttpRegistryHandler } from "./handlers/sync_http_registry.ts";
 
 const config = loadServiceConfig("index-fetcher", loadIndexFetcherConfig);

@@ -1,6 +1,7 @@
 import { liveEvents, streams, validatePayload, type Contract } from "@charthouse/contracts";
 import type { Logger } from "@charthouse/logging";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "@charthouse/messaging";
+import { Slots } from "@charthouse/service-runtime";
 import { DeliverPolicy, type ConsumerMessages, type JsMsg } from "nats";
 import type { z } from "zod";
 import { sseEventName, sseFramesOf, type FeedEvent, type LiveEventPayload } from "./events_sse.ts";
@@ -83,8 +84,8 @@ export class EventFeed {
   readonly #byOrganization = new Map<string, Set<Subscription>>();
   readonly #observers: EventObserver[] = [];
   readonly #limits: EventFeedLimits;
-  readonly #replayQueue: (() => void)[] = [];
-  #replaysRunning = 0;
+  /** Replays running at once (concurrentReplays); each reads the stream through its own consumer. */
+  readonly #replays: Slots;
   #size = 0;
   #lastSeq = 0;
   #messages: ConsumerMessages | null = null;
@@ -98,6 +99,7 @@ export class EventFeed {
     limits: Partial<EventFeedLimits>,
   ) {
     this.#limits = { ...defaultLimits, ...limits };
+    this.#replays = new Slots(this.#limits.concurrentReplays);
   }
 
   /** Starts the shared consumer; events published after this resolves reach the clients. */
@@ -250,7 +252,7 @@ export class EventFeed {
 
   /** Replays what the client missed after `lastEventId`, then lets it go live. */
   async #resume(subscription: Subscription, lastEventId: string): Promise<void> {
-    await this.#replaySlot();
+    const release = await this.#replays.take();
     let through: number;
     try {
       through = await this.#replay(subscription, lastEventId);
@@ -264,7 +266,7 @@ export class EventFeed {
         detail: "The events after Last-Event-ID could not be read; streaming from now",
       });
     } finally {
-      this.#releaseReplaySlot();
+      release();
     }
     if (subscription.cancelled) return;
     const held = subscription.pending ?? [];
@@ -326,20 +328,5 @@ export class EventFeed {
       return gap("replay_incomplete", `Replayed events up to ${through} of ${lastSeq} in time; streaming from now`);
     }
     return through;
-  }
-
-  async #replaySlot(): Promise<void> {
-    if (this.#replaysRunning < this.#limits.concurrentReplays) {
-      this.#replaysRunning++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.#replayQueue.push(resolve));
-  }
-
-  #releaseReplaySlot(): void {
-    const next = this.#replayQueue.shift();
-    // The slot passes straight to the next waiter; otherwise it is freed.
-    if (next) next();
-    else this.#replaysRunning--;
   }
 }

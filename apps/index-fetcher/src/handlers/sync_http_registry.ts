@@ -16,13 +16,12 @@ import type { SealedCredential } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
 import type { DeliveryContext, MessageHandler } from "@charthouse/messaging";
 import { indexContentHash, parseIndex, type FetchedIndex } from "@charthouse/registry-http";
-import { recordSync } from "@charthouse/service-runtime";
+import { recordSync, type Slots } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
 import { indexSnapshot, type IndexSnapshot } from "./index_snapshot.ts";
 import type { IndexSource } from "./index_source.ts";
 import { PhaseTimer } from "./phase_timer.ts";
-import type { Slots } from "./slots.ts";
 
 /** The versions an HTTP sync reads and writes: the stored ones to diff against, and the writes of the diff. */
 export interface HttpSyncVersions extends VersionStore {

@@ -6,13 +6,12 @@ import type { SealedCredential } from "@charthouse/db";
 import type { StoredError } from "@charthouse/errors";
 import type { DeliveryContext } from "@charthouse/messaging";
 import { indexContentHash, type FetchedIndex } from "@charthouse/registry-http";
-import type { SyncOutcome } from "@charthouse/service-runtime";
+import { Slots, type SyncOutcome } from "@charthouse/service-runtime";
 import { RecordingPublisher } from "@charthouse/testing";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
 import type { IndexedRegistry, IndexSource } from "./index_source.ts";
-import { Slots } from "./slots.ts";
 import { syncHttpRegistryHandler, type HttpSyncVersions } from "./sync_http_registry.ts";
 
 const digest = (n: number): string => String(n).padStart(64, "0");

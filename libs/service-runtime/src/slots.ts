@@ -1,6 +1,7 @@
 /**
- * At most `size` holders at once; the others wait in the order they asked. Bounds the part of a
- * service's work that holds a lot of memory when the rest of it runs many at a time.
+ * At most `size` holders at once; the others wait in the order they asked. Bounds the costly part
+ * of a service's work while the rest of it runs many at a time: an index-fetcher's changed indexes
+ * (their bodies and parses in memory), registry-api's event replays (a stream consumer each).
  */
 export class Slots {
   #free: number;
