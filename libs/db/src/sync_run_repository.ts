@@ -65,7 +65,7 @@ export class SyncRunRepository implements SyncRunStore<SealedCredential> {
    * another repository only) makes the registry due at once: the scheduler syncs it again as
    * soon as that run ends, so no push is lost to a busy registry.
    */
-  async request(registryId: string, trigger: "manual" | "create" | "push"): Promise<RequestedSync & { reused: boolean }> {
+  async request(registryId: string, trigger: "manual" | "push"): Promise<RequestedSync & { reused: boolean }> {
     return await this.#db.transaction(async (tx) => {
       const [registry]: { kind: RegistryKind; active_sync_id: string | null }[] = await tx.query("SELECT kind, active_sync_id FROM registries WHERE id = $1 FOR UPDATE",
         [registryId],

@@ -179,11 +179,11 @@ describe("SyncRunRepository.requestFirst()", () => {
 describe("SyncRunRepository.request()", () => {
   it("opens a run and reuses it while it is unfinished, so two clicks make one sync", async () => {
     const fixture = await insertChartFixture(sql, "request");
-    const first = await syncRuns.request(fixture.registryId, "create");
-    expect(first).toMatchObject({ registryId: fixture.registryId, kind: "http_registry", trigger: "create", reused: false });
+    const first = await syncRuns.request(fixture.registryId, "push");
+    expect(first).toMatchObject({ registryId: fixture.registryId, kind: "http_registry", trigger: "push", reused: false });
     expect((await registryOf(fixture.registryId)).active_sync_id).toBe(first.syncRunId);
     const again = await syncRuns.request(fixture.registryId, "manual");
-    expect(again).toMatchObject({ syncRunId: first.syncRunId, trigger: "create", reused: true });
+    expect(again).toMatchObject({ syncRunId: first.syncRunId, trigger: "push", reused: true });
     expect(await sql.query("SELECT id FROM sync_runs WHERE registry_id = $1", [fixture.registryId])).toHaveLength(1);
   });
 
