@@ -78,6 +78,9 @@ describe("logs and metrics an operator reads while a registry host is unreachabl
     const fetcher = await metricsOf("index-fetcher");
     expect(fetcher).toMatch(/charthouse_syncs_total\{kind="http",outcome="updated",service="index-fetcher"\} 1/);
     expect(fetcher).toMatch(/charthouse_index_bytes_total\{service="index-fetcher"\} [1-9]/);
+    // The sync is over: no full-sync slot is held or waited for.
+    expect(fetcher).toContain('charthouse_full_syncs_running{service="index-fetcher"} 0');
+    expect(fetcher).toContain('charthouse_full_syncs_waiting{service="index-fetcher"} 0');
     expect(fetcher).not.toContain("dead-host");
   });
 });

@@ -11,16 +11,17 @@ const config = loadServiceConfig("index-fetcher", loadIndexFetcherConfig);
 await runWorker("index-fetcher", config, ({ log, metrics }) => {
   // Open circuit breakers by host go on the service's /metrics, beside syncs, index bytes and 304s.
   const access = registryAccess(config, { log, metrics });
+  const fullSyncs = new Slots(config.CHARTHOUSE_FULL_SYNC_CONCURRENCY);
   return {
     createHandler: ({ db, publisher }) =>
       syncHttpRegistryHandler({
-        metrics: indexFetchMetrics(metrics),
+        metrics: indexFetchMetrics(metrics, fullSyncs),
         syncRuns: new SyncRunRepository(db),
         versions: new ChartVersionRepository(db),
         publisher,
         index: httpIndexSource(access, { maxIndexBytes: config.CHARTHOUSE_MAX_INDEX_BYTES }),
         limits: { maxIndexVersions: config.CHARTHOUSE_MAX_INDEX_VERSIONS },
-        fullSyncs: new Slots(config.CHARTHOUSE_FULL_SYNC_CONCURRENCY),
+        fullSyncs,
       }),
     // Leases and finishes of the syncs in flight are batched into a statement at a time; the
     // connections go to the full syncs' writes, so they, not CHARTHOUSE_CONCURRENCY, size the pool.

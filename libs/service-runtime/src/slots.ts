@@ -7,8 +7,13 @@ export class Slots {
   #free: number;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(size: number) {
+  constructor(readonly size: number) {
     this.#free = size;
+  }
+
+  /** Slots taken and not yet given back. */
+  get held(): number {
+    return this.size - this.#free;
   }
 
   /** Callers waiting for a slot now. */

@@ -12,6 +12,7 @@ describe("Slots", () => {
     await Promise.resolve();
     expect(order).toEqual([]);
     expect(slots.waiting).toBe(2);
+    expect(slots.held).toBe(2);
 
     first();
     first(); // a second call gives back nothing more
@@ -23,8 +24,10 @@ describe("Slots", () => {
     (await fourth)();
     releaseThird();
     expect(order).toEqual(["third", "fourth"]);
+    expect(slots.held).toBe(0);
     // Every slot is free again: two take at once without waiting.
     await Promise.all([slots.take(), slots.take()]);
     expect(slots.waiting).toBe(0);
+    expect(slots.held).toBe(2);
   });
 });

@@ -90,6 +90,8 @@ const exportedMetrics = [
   "charthouse_circuit_breakers_open",
   "charthouse_index_bytes_total",
   "charthouse_index_not_modified_total",
+  "charthouse_full_syncs_running",
+  "charthouse_full_syncs_waiting",
   "charthouse_webhook_deliveries_recorded_total",
   "charthouse_webhook_attempts_total",
   "charthouse_webhook_attempt_duration_seconds_bucket",

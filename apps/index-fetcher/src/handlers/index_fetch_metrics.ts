@@ -1,5 +1,5 @@
-import { syncMetrics, type SyncRecorder } from "@charthouse/service-runtime";
-import { Counter, type Registry } from "prom-client";
+import { syncMetrics, type Slots, type SyncRecorder } from "@charthouse/service-runtime";
+import { Counter, Gauge, type Registry } from "prom-client";
 
 /** What an HTTP sync reports besides its outcome: index bytes read and 304 answers. */
 export interface IndexFetchRecorder extends SyncRecorder {
@@ -11,9 +11,11 @@ export interface IndexFetchRecorder extends SyncRecorder {
 
 /**
  * The index-fetcher's domain metrics: charthouse_syncs_total and charthouse_sync_duration_seconds
- * with kind="http", charthouse_index_bytes_total and charthouse_index_not_modified_total.
+ * with kind="http", charthouse_index_bytes_total, charthouse_index_not_modified_total, and the
+ * full-sync slots in use and waited for (read on scrape): a copy whose changed indexes keep
+ * waiting needs a higher CHARTHOUSE_FULL_SYNC_CONCURRENCY, or another copy.
  */
-export function indexFetchMetrics(registry: Registry): IndexFetchRecorder {
+export function indexFetchMetrics(registry: Registry, fullSyncs: Pick<Slots, "held" | "waiting">): IndexFetchRecorder {
   const syncs = syncMetrics(registry, "http");
   const bytes = new Counter({
     name: "charthouse_index_bytes_total",
@@ -24,6 +26,22 @@ export function indexFetchMetrics(registry: Registry): IndexFetchRecorder {
     name: "charthouse_index_not_modified_total",
     help: "index.yaml requests answered 304 Not Modified",
     registers: [registry],
+  });
+  new Gauge({
+    name: "charthouse_full_syncs_running",
+    help: "Changed indexes this copy is reading, parsing and writing now (at most CHARTHOUSE_FULL_SYNC_CONCURRENCY)",
+    registers: [registry],
+    collect() {
+      this.set(fullSyncs.held);
+    },
+  });
+  new Gauge({
+    name: "charthouse_full_syncs_waiting",
+    help: "Changed indexes waiting for a full-sync slot, their bodies unread",
+    registers: [registry],
+    collect() {
+      this.set(fullSyncs.waiting);
+    },
   });
   return {
     syncEnded: (outcome, seconds) => syncs.syncEnded(outcome, seconds),
