@@ -28,10 +28,11 @@ export function RepositoriesPage(): ReactNode {
     queryKey: ["registries", "list"],
     path: "/registries",
     pageSize,
-    // Events refresh the list; polling covers an API without events and a dropped stream.
+    // Events refresh the list; polling covers an API without events and a dropped stream, and
+    // the quiet syncs (unchanged, so announced by no event) whose times "Last sync" shows.
     refetchInterval: (pages) => {
       const active = pages?.some((p) => p.items.some(isActive)) ?? false;
-      if (!active) return live.state === "live" ? false : 15_000;
+      if (!active) return live.state === "live" ? 60_000 : 15_000;
       return live.state === "live" ? 10_000 : 1_500;
     },
   });
