@@ -18,7 +18,7 @@ const root = import.meta.dirname;
 const testFiles = ["**/*_test.ts", "**/*_test.tsx", "**/*_test_support.ts", "test/**", "bench/**"];
 
 // Who may import whom. `layer:base` marks the libraries at the bottom (errors, contracts, api-types,
-// config, logging) that everything may use and that import only each other. The domain (catalog)
+// config, logging, concurrency) that everything may use and that import only each other. The domain (catalog)
 // imports no adapter: it declares the ports that the adapters (db, messaging, registry clients)
 // implement. Adapters never import the domain's consumers (service-runtime, stack, the apps); no
 // library imports an app; no app imports another app.

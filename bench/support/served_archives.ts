@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { InFlightWindow } from "@charthouse/concurrency";
 import { pack } from "tar-stream";
 
 /** What {@link serveArchivesFor} wrote. */
@@ -35,7 +36,7 @@ export async function serveArchivesFor(indexText: string, folder: string): Promi
   const lines = indexText.split("\n");
   const out: string[] = [];
   const archives = new Map<string, { file: string; digest: Promise<string> }>();
-  const building = new Set<Promise<unknown>>();
+  const building = new InFlightWindow(BUILD_WINDOW);
   let untouched = 0;
   let entry: string[] | null = null;
 
@@ -58,9 +59,8 @@ export async function serveArchivesFor(indexText: string, folder: string): Promi
       });
       archive = { file, digest };
       archives.set(key, archive);
-      const tracked: Promise<unknown> = digest.finally(() => building.delete(tracked));
-      building.add(tracked);
-      if (building.size >= BUILD_WINDOW) await Promise.race(building);
+      building.add(digest);
+      await building.room();
     }
     // The digest is filled in once every archive is built (a placeholder keeps the line's place).
     out.push(`  - digest: \u0000${key}`, "    urls:", `    - ${archive.file}`, ...withoutDigestAndUrls(entry));

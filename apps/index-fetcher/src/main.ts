@@ -1,5 +1,6 @@
 import { ChartVersionRepository, SyncRunRepository } from "@charthouse/db";
-import { loadServiceConfig, runWorker, Slots } from "@charthouse/service-runtime";
+import { Slots } from "@charthouse/concurrency";
+import { loadServiceConfig, runWorker } from "@charthouse/service-runtime";
 import { registryAccess } from "@charthouse/service-runtime/registry-access";
 import { httpIndexSource } from "./adapters/http_index_source.ts";
 import { loadIndexFetcherConfig } from "./config.ts";

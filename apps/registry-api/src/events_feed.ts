@@ -1,7 +1,7 @@
+import { Slots } from "@charthouse/concurrency";
 import { liveEvents, streams, validatePayload, type Contract } from "@charthouse/contracts";
 import type { Logger } from "@charthouse/logging";
 import type { JetStreamClient, JetStreamManager, NatsConnection } from "@charthouse/messaging";
-import { Slots } from "@charthouse/service-runtime";
 import { DeliverPolicy, type ConsumerMessages, type JsMsg } from "nats";
 import type { z } from "zod";
 import { sseEventName, sseFramesOf, type FeedEvent, type LiveEventPayload } from "./events_sse.ts";

@@ -1,4 +1,5 @@
 import type { JetStreamClient, JsMsg } from "nats";
+import { InFlightWindow } from "@charthouse/concurrency";
 import { validatePayload, type Contract, type PayloadOf } from "@charthouse/contracts";
 import { CharthouseError, DeferredError, InputError, toStoredError } from "@charthouse/errors";
 import type { Logger } from "@charthouse/logging";
@@ -97,7 +98,7 @@ export async function runConsumer<S extends z.ZodType>(
 ): Promise<RunningConsumer> {
   const consumer = await js.consumers.get(options.stream, options.durable);
   const messages = await consumer.consume({ max_messages: options.concurrency });
-  const active = new Set<Promise<void>>();
+  const active = new InFlightWindow(options.concurrency);
   const metrics = consumerMetrics(options.metrics);
   let stopping = false;
 
@@ -105,11 +106,13 @@ export async function runConsumer<S extends z.ZodType>(
     for await (const msg of messages) {
       const started = performance.now();
       // A consumer span per delivery, child of the publisher's trace context (NATS headers).
-      const work: Promise<void> = inConsumerSpan(msg.subject, msg.headers, () => processMessage(js, handler, msg, options))
+      const work = inConsumerSpan(msg.subject, msg.headers, () => processMessage(js, handler, msg, options))
         .then((outcome) => metrics.record(msg.subject, outcome, (performance.now() - started) / 1000))
-        .finally(() => active.delete(work));
+        // processMessage settles every handler outcome itself; this is a failure around it (a
+        // dead letter that could not be written), and the message is redelivered after ack_wait.
+        .catch((err: unknown) => options.log.error({ ...failureFields(err), subject: msg.subject }, "Message handling failed"));
       active.add(work);
-      if (active.size >= options.concurrency) await Promise.race(active);
+      await active.room();
       if (stopping) break;
     }
   })();
@@ -122,7 +125,7 @@ export async function runConsumer<S extends z.ZodType>(
       stopping = true;
       await messages.close();
       await loop.catch(() => undefined);
-      await Promise.all(active);
+      await active.idle();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { JetStreamClient } from "nats";
+import { InFlightWindow } from "@charthouse/concurrency";
 import { validatePayload, type Contract, type MessagePublisher, type PayloadOf } from "@charthouse/contracts";
 import { UnavailableError } from "@charthouse/errors";
 import type { z } from "zod";
@@ -40,22 +41,20 @@ export class Publisher implements MessagePublisher {
     payloads: Iterable<PayloadOf<Contract<S>>>,
     options: { window?: number } = {},
   ): Promise<number> {
-    const window = options.window ?? 512;
-    const inFlight = new Set<Promise<void>>();
+    const inFlight = new InFlightWindow(options.window ?? 512);
     let failure: unknown;
     let count = 0;
     for (const payload of payloads) {
       if (failure !== undefined) break;
-      const pending: Promise<void> = this.publish(contract, payload)
-        .catch((err: unknown) => {
+      inFlight.add(
+        this.publish(contract, payload).catch((err: unknown) => {
           failure ??= err;
-        })
-        .finally(() => inFlight.delete(pending));
-      inFlight.add(pending);
+        }),
+      );
       count++;
-      if (inFlight.size >= window) await Promise.race(inFlight);
+      await inFlight.room();
     }
-    await Promise.all(inFlight);
+    await inFlight.idle();
     if (failure !== undefined) throw failure;
     return count;
   }

@@ -14,7 +14,6 @@ export {
   type ServiceConnections,
   type WorkerSettings,
 } from "./worker_service.ts";
-export { Slots } from "./slots.ts";
 export { startTracing, type Tracing } from "./tracing.ts";
 export { recordSync, syncMetrics, type SyncOutcome, type SyncRecorder } from "./sync_metrics.ts";
 export {

@@ -1,4 +1,5 @@
-import { syncMetrics, type Slots, type SyncRecorder } from "@charthouse/service-runtime";
+import type { Slots } from "@charthouse/concurrency";
+import { syncMetrics, type SyncRecorder } from "@charthouse/service-runtime";
 import { Counter, Gauge, type Registry } from "prom-client";
 
 /** What an HTTP sync reports besides its outcome: index bytes read and 304 answers. */

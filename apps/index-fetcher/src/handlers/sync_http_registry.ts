@@ -11,12 +11,13 @@ import {
   type SyncRunStore,
   type VersionStore,
 } from "@charthouse/catalog";
+import type { Slots } from "@charthouse/concurrency";
 import { syncRequestedHttp, type MessagePublisher, type SyncRequested } from "@charthouse/contracts";
 import type { SealedCredential } from "@charthouse/db";
 import { InputError } from "@charthouse/errors";
 import type { DeliveryContext, MessageHandler } from "@charthouse/messaging";
 import { indexContentHash, parseIndex, type FetchedIndex } from "@charthouse/registry-http";
-import { recordSync, type Slots } from "@charthouse/service-runtime";
+import { recordSync } from "@charthouse/service-runtime";
 import type { z } from "zod";
 import type { IndexFetchRecorder } from "./index_fetch_metrics.ts";
 import { indexSnapshot, type IndexSnapshot } from "./index_snapshot.ts";

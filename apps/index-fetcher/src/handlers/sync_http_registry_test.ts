@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import type { LeaseAttempt, PendingVersion, StoredVersion, SyncResult, SyncRunStore, VersionChangeSlice, IndexedChart } from "@charthouse/catalog";
+import { Slots } from "@charthouse/concurrency";
 import type { SyncRequested } from "@charthouse/contracts";
 import type { SealedCredential } from "@charthouse/db";
 import type { StoredError } from "@charthouse/errors";
 import type { DeliveryContext } from "@charthouse/messaging";
 import { indexContentHash, type FetchedIndex } from "@charthouse/registry-http";
-import { Slots, type SyncOutcome } from "@charthouse/service-runtime";
+import type { SyncOutcome } from "@charthouse/service-runtime";
 import { RecordingPublisher } from "@charthouse/testing";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,5 @@
 import { nextWebhookAttempt, webhookBody, webhookHeaders, type WebhookCloudEvent, type WebhookFormat } from "@charthouse/catalog";
+import { InFlightWindow } from "@charthouse/concurrency";
 import type { SealedSecret } from "@charthouse/credentials";
 import type { ClaimedWebhookDelivery, WebhookDeliveryRepository } from "@charthouse/db";
 import type { Logger } from "@charthouse/logging";
@@ -37,15 +38,15 @@ export interface DeliveryLoop {
 export function startDeliveryLoop(deps: DeliveryLoopDependencies): DeliveryLoop {
   const { settings, log } = deps;
   const leaseMs = settings.timeoutMs * 2 + 5_000;
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new InFlightWindow(settings.concurrency);
   let stopping = false;
   let wake: (() => void) | undefined;
 
   const loop = (async () => {
     while (!stopping) {
       // Every slot busy: wait for one, then look for more at once.
-      if (inFlight.size >= settings.concurrency) {
-        await Promise.race(inFlight);
+      if (!inFlight.hasRoom) {
+        await inFlight.room();
         continue;
       }
       const room = settings.concurrency - inFlight.size;
@@ -56,8 +57,8 @@ export function startDeliveryLoop(deps: DeliveryLoopDependencies): DeliveryLoop 
         log.warn({ err }, "Cannot claim due webhook deliveries; trying again");
       }
       for (const delivery of claimed) {
-        const work: Promise<void> = attempt(deps, delivery).finally(() => inFlight.delete(work));
-        inFlight.add(work);
+        // attempt() records its own outcome; a failure around it leaves the row leased, and it is sent again when the lease ends.
+        inFlight.add(attempt(deps, delivery).catch((err: unknown) => log.error({ err, deliveryId: delivery.id }, "Webhook attempt failed unexpectedly")));
       }
       // Fewer due than there was room for: nothing more is due now, so look again a little later.
       if (claimed.length < room) {
@@ -77,7 +78,7 @@ export function startDeliveryLoop(deps: DeliveryLoopDependencies): DeliveryLoop 
       stopping = true;
       wake?.();
       await loop;
-      await Promise.all(inFlight);
+      await inFlight.idle();
     },
   };
 }
