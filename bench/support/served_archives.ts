@@ -60,7 +60,7 @@ export async function serveArchivesFor(indexText: string, folder: string): Promi
       archive = { file, digest };
       archives.set(key, archive);
       building.add(digest);
-      await building.room();
+      if (!building.hasRoom) await building.room();
     }
     // The digest is filled in once every archive is built (a placeholder keeps the line's place).
     out.push(`  - digest: \u0000${key}`, "    urls:", `    - ${archive.file}`, ...withoutDigestAndUrls(entry));

@@ -38,7 +38,12 @@ export class InFlightWindow {
     task.then(settled, settled);
   }
 
-  /** Resolves once fewer than `limit` tasks are in flight. */
+  /**
+   * Resolves once fewer than `limit` tasks are in flight. Awaiting it yields a turn even when
+   * there is room, so a tight loop checks `hasRoom` first: work started in one turn is sent in
+   * one write (nats.js flushes its socket once per turn). Awaiting it for each of 17,767
+   * publishes doubled their CPU (1.5 to 1.6 s against 2.6 to 3.2 s, a standalone run).
+   */
   async room(): Promise<void> {
     while (this.#inFlight >= this.limit) await this.#nextSettlement();
   }

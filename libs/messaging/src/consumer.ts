@@ -112,7 +112,7 @@ export async function runConsumer<S extends z.ZodType>(
         // dead letter that could not be written), and the message is redelivered after ack_wait.
         .catch((err: unknown) => options.log.error({ ...failureFields(err), subject: msg.subject }, "Message handling failed"));
       active.add(work);
-      await active.room();
+      if (!active.hasRoom) await active.room();
       if (stopping) break;
     }
   })();

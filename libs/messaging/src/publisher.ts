@@ -52,7 +52,7 @@ export class Publisher implements MessagePublisher {
         }),
       );
       count++;
-      await inFlight.room();
+      if (!inFlight.hasRoom) await inFlight.room();
     }
     await inFlight.idle();
     if (failure !== undefined) throw failure;
